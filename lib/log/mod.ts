@@ -1,0 +1,16 @@
+/**
+ * Logging: levels with the original server's `RUST_LOG`-style syntax, and a
+ * one-line-per-record logger.
+ *
+ * @example
+ * ```ts
+ * import { createLogger, parseLogLevel } from "./mod.ts";
+ * const log = createLogger(parseLogLevel("error"), () => {});
+ * log.info("not written");
+ * ```
+ *
+ * @module
+ */
+
+export * from "./level.ts";
+export * from "./logger.ts";

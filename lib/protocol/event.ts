@@ -1,0 +1,168 @@
+/**
+ * Events as stored and served: the canonical line, its hash (§2), and the
+ * signature over the payload (§4).
+ *
+ * @module
+ */
+
+import { sha256 } from "@noble/hashes/sha2.js";
+import type { Envelope, EventPayload } from "./envelope.ts";
+import { KezError } from "./error.ts";
+import { fromHex, toHex } from "./hex.ts";
+import { parsePrimary, primaryFromKey } from "./identifier.ts";
+import { canonicalBytes, canonicalize } from "./jcs.ts";
+import type { JsonValue } from "./json.ts";
+import { type Alg, algForScheme, publicKeyOf, signMessage, verifyMessage } from "./signature.ts";
+
+/** An envelope with its canonical line (`JCS(envelope)`) and hash. */
+export interface ChainEvent {
+  /** The parsed envelope. */
+  readonly envelope: Envelope;
+  /** `JCS(envelope)`: the exact bytes stored and served, without a newline. */
+  readonly line: string;
+  /** `"sha256:"` + hex SHA-256 of `line`. */
+  readonly hash: string;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Hashes a canonical line as spec §2 defines an event hash.
+ *
+ * @param line `JCS(envelope)`
+ * @returns `"sha256:"` + 64 lowercase hex
+ *
+ * @example
+ * ```ts
+ * import { hashLine } from "./event.ts";
+ * const h = hashLine("{}");
+ * if (h !== "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a") {
+ *   throw new Error(h);
+ * }
+ * ```
+ */
+export function hashLine(line: string): string {
+  return "sha256:" + toHex(sha256(encoder.encode(line)));
+}
+
+/**
+ * Computes an envelope's canonical line and hash.
+ *
+ * @param envelope a structurally valid envelope
+ * @returns the event as it is stored and served
+ *
+ * @example
+ * ```ts
+ * import { signEvent, toChainEvent } from "./event.ts";
+ * import { generateSecret } from "./signature.ts";
+ * const env = signEvent({ seq: 0, created_at: "2026-01-01T00:00:00Z", op: "add", subject: "github:a" }, {
+ *   alg: "ed25519-sha512-jcs",
+ *   secret: generateSecret("ed25519-sha512-jcs"),
+ * });
+ * const ev = toChainEvent(env);
+ * if (!ev.line.startsWith('{"kez":"sigchain_event"')) throw new Error(ev.line);
+ * ```
+ */
+export function toChainEvent(envelope: Envelope): ChainEvent {
+  const line = canonicalize(envelope as unknown as JsonValue);
+  return { envelope, line, hash: hashLine(line) };
+}
+
+/**
+ * Checks an envelope's signature as spec §4 requires: the key is the primary,
+ * the algorithm fits the primary's scheme, and the signature over
+ * `JCS(payload)` verifies.
+ *
+ * @param envelope a structurally valid envelope
+ * @throws {KezError} `invalid_signature` naming what failed
+ *
+ * @example
+ * ```ts
+ * import { signEvent, verifyEventSignature } from "./event.ts";
+ * import { generateSecret } from "./signature.ts";
+ * const env = signEvent({ seq: 0, created_at: "2026-01-01T00:00:00Z", op: "add", subject: "dns:a.example" }, {
+ *   alg: "nostr-secp256k1-schnorr-sha256-jcs",
+ *   secret: generateSecret("nostr-secp256k1-schnorr-sha256-jcs"),
+ * });
+ * verifyEventSignature(env);
+ * ```
+ */
+export function verifyEventSignature(envelope: Envelope): void {
+  const { payload, signature } = envelope;
+  if (signature.key !== payload.primary) {
+    throw new KezError("invalid_signature", "Invalid signature: signature.key is not the primary");
+  }
+  const primary = parsePrimary(payload.primary);
+  if (signature.alg !== algForScheme(primary.scheme)) {
+    throw new KezError(
+      "invalid_signature",
+      `Invalid signature: ${signature.alg} does not sign for a ${primary.scheme} primary`,
+    );
+  }
+  const m = canonicalBytes(payload as unknown as JsonValue);
+  if (!verifyMessage(signature.alg, primary.key, m, fromHex(signature.sig))) {
+    throw new KezError("invalid_signature", "Invalid signature: the signature does not verify");
+  }
+}
+
+/** What an author chooses for a new event; the rest follows from the chain. */
+export interface EventDraft {
+  /** The event's position, from 0. */
+  readonly seq: number;
+  /** The hash of event `seq - 1`; omit at seq 0. */
+  readonly prev?: string;
+  /** RFC 3339 UTC timestamp. */
+  readonly created_at: string;
+  /** Add or revoke. */
+  readonly op: EventPayload["op"];
+  /** The subject to add or revoke. */
+  readonly subject: string;
+}
+
+/** A signing key: the algorithm and its 32-byte secret. */
+export interface SigningKey {
+  /** The algorithm, which decides the primary's scheme. */
+  readonly alg: Alg;
+  /** An Ed25519 seed or a secp256k1 secret key, 32 bytes. */
+  readonly secret: Uint8Array;
+}
+
+/**
+ * Builds and signs an envelope; the primary is derived from the key. The
+ * result is not checked against §3: parse it to find out whether it is valid.
+ *
+ * @param draft the event's chosen fields
+ * @param key the signing key
+ * @returns the signed envelope
+ *
+ * @example
+ * ```ts
+ * import { signEvent } from "./event.ts";
+ * import { generateSecret } from "./signature.ts";
+ * const env = signEvent({ seq: 0, created_at: "2026-01-01T00:00:00Z", op: "add", subject: "github:a" }, {
+ *   alg: "ed25519-sha512-jcs",
+ *   secret: generateSecret("ed25519-sha512-jcs"),
+ * });
+ * if (env.signature.key !== env.payload.primary) throw new Error("key must be the primary");
+ * ```
+ */
+export function signEvent(draft: EventDraft, key: SigningKey): Envelope {
+  const scheme = key.alg === "ed25519-sha512-jcs" ? "ed25519" : "nostr";
+  const primary = primaryFromKey(scheme, publicKeyOf(key.alg, key.secret)).text;
+  const payload: EventPayload = {
+    type: "kez.sigchain.event",
+    version: 1,
+    primary,
+    seq: draft.seq,
+    ...(draft.prev === undefined ? {} : { prev: draft.prev }),
+    created_at: draft.created_at,
+    op: draft.op,
+    payload: { subject: draft.subject },
+  };
+  const sig = signMessage(key.alg, key.secret, canonicalBytes(payload as unknown as JsonValue));
+  return {
+    kez: "sigchain_event",
+    payload,
+    signature: { alg: key.alg, key: primary, sig: toHex(sig) },
+  };
+}

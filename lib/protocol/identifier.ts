@@ -1,0 +1,297 @@
+/**
+ * KEZ identifiers (spec §1): primaries, which own a sigchain and carry its key,
+ * and subjects, the identities a chain adds and revokes.
+ *
+ * @module
+ */
+
+import { ed25519 } from "@noble/curves/ed25519.js";
+import { schnorr } from "@noble/curves/secp256k1.js";
+import { bytesToNumberBE } from "@noble/curves/utils.js";
+import { bech32, bech32m } from "@scure/base";
+import { KezError } from "./error.ts";
+import { fromHex, isLowerHex, toHex } from "./hex.ts";
+
+/** A scheme that names a primary in version 1. */
+export type PrimaryScheme = "ed25519" | "nostr";
+
+/** A parsed, valid primary identifier. */
+export interface Primary {
+  /** The scheme, which decides the signature algorithm. */
+  readonly scheme: PrimaryScheme;
+  /** The part after `scheme:`: 64 lowercase hex for ed25519, the npub for nostr. */
+  readonly id: string;
+  /** The canonical `scheme:id` form. */
+  readonly text: string;
+  /** The 32-byte Ed25519 public key, or the 32-byte x-only secp256k1 key. */
+  readonly key: Uint8Array;
+}
+
+/** Long enough to recognise the input in a message, short enough to keep logs tidy. */
+const MAX_ECHO = 80;
+
+/** The bech32 HRP of a NIP-19 public key. */
+const NPUB = "npub";
+
+function quote(text: string): string {
+  return JSON.stringify(text.length > MAX_ECHO ? text.slice(0, MAX_ECHO - 1) + "…" : text);
+}
+
+function invalidPrimary(shown: string, why: string, cause?: unknown): KezError {
+  return new KezError(
+    "invalid_primary",
+    `Cannot parse primary ${quote(shown)}: ${why}`,
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+function ed25519Key(text: string, id: string): Uint8Array {
+  if (!isLowerHex(id, 32)) throw invalidPrimary(text, "key must be 64 lowercase hex characters");
+  const key = fromHex(id);
+  let point;
+  try {
+    // zip215 = false is RFC 8032 decoding: it refuses y >= p and x = 0 with the sign bit set.
+    point = ed25519.Point.fromBytes(key, false);
+  } catch (cause) {
+    throw invalidPrimary(text, "key is not the canonical encoding of an Ed25519 point", cause);
+  }
+  // Torsioned keys stay valid (§1.1); a small-order key has no secret behind it, so
+  // signatures under it could be made by anyone.
+  if (point.isSmallOrder()) throw invalidPrimary(text, "key is a small-order Ed25519 point");
+  return key;
+}
+
+function nostrKey(text: string, id: string): Uint8Array {
+  // bech32 itself allows an all-uppercase string, NIP-19 form does not.
+  if (/[A-Z]/.test(id)) throw invalidPrimary(text, "npub must be all lowercase");
+  let decoded;
+  try {
+    decoded = bech32.decode(id);
+  } catch (cause) {
+    const why = bech32m.decodeUnsafe(id) === undefined
+      ? "not a valid bech32 string"
+      : "npub has a bech32m checksum, NIP-19 requires bech32";
+    throw invalidPrimary(text, why, cause);
+  }
+  if (decoded.prefix !== NPUB) {
+    throw invalidPrimary(text, `expected HRP "${NPUB}", got ${quote(decoded.prefix)}`);
+  }
+  let key;
+  try {
+    key = bech32.fromWords(decoded.words);
+  } catch (cause) {
+    throw invalidPrimary(text, "npub payload has non-zero or excess padding bits", cause);
+  }
+  if (key.length !== 32) {
+    throw invalidPrimary(text, `npub payload must be 32 bytes, got ${key.length}`);
+  }
+  try {
+    schnorr.utils.lift_x(bytesToNumberBE(key));
+  } catch (cause) {
+    throw invalidPrimary(text, "key is not the x coordinate of a secp256k1 point", cause);
+  }
+  return key;
+}
+
+/**
+ * Parses a primary identifier (§1.1), accepting only its canonical form.
+ *
+ * @param text `ed25519:` + 64 lowercase hex, or `nostr:` + a lowercase bech32 npub
+ * @returns the primary with its decoded public key
+ * @throws {KezError} `invalid_primary` naming what is wrong
+ *
+ * @example
+ * ```ts
+ * import { parsePrimary } from "./identifier.ts";
+ * const p = parsePrimary(
+ *   "ed25519:d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a",
+ * );
+ * if (p.scheme !== "ed25519" || p.key.length !== 32) throw new Error("unexpected");
+ * ```
+ */
+export function parsePrimary(text: string): Primary {
+  const colon = text.indexOf(":");
+  if (colon === -1) throw invalidPrimary(text, 'expected "scheme:id"');
+  const scheme = text.slice(0, colon);
+  const id = text.slice(colon + 1);
+  if (scheme === "ed25519") return primary(scheme, id, ed25519Key(text, id));
+  if (scheme === "nostr") return primary(scheme, id, nostrKey(text, id));
+  throw invalidPrimary(text, `unknown scheme ${quote(scheme)}, expected "ed25519" or "nostr"`);
+}
+
+function primary(scheme: PrimaryScheme, id: string, key: Uint8Array): Primary {
+  return Object.freeze({ scheme, id, text: `${scheme}:${id}`, key });
+}
+
+/**
+ * Tells whether a string is a valid primary identifier (§1.1).
+ *
+ * @param text the candidate identifier
+ * @returns true when {@linkcode parsePrimary} accepts it
+ *
+ * @example
+ * ```ts
+ * import { isPrimary } from "./identifier.ts";
+ * if (isPrimary("ssh:d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a")) {
+ *   throw new Error("ssh is not a primary scheme");
+ * }
+ * ```
+ */
+export function isPrimary(text: string): boolean {
+  try {
+    parsePrimary(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function decodeSegment(raw: string, shown: string): string {
+  let decoded;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch (cause) {
+    throw invalidPrimary(shown, "malformed percent-encoding or invalid UTF-8", cause);
+  }
+  // A decoded "/" would let one segment pose as two (§1.3).
+  if (decoded.includes("/")) throw invalidPrimary(shown, 'a segment must not contain "/"');
+  return decoded;
+}
+
+/**
+ * Parses a primary from its two raw URL path segments (§1.3), percent-decoding
+ * each one first.
+ *
+ * @param scheme the raw `{scheme}` segment
+ * @param id the raw `{id}` segment
+ * @returns the primary the decoded segments name
+ * @throws {KezError} `invalid_primary` for a malformed escape, an escape to
+ * invalid UTF-8 or to `/`, or segments that do not form a valid primary
+ *
+ * @example
+ * ```ts
+ * import { primaryFromPath } from "./identifier.ts";
+ * const p = primaryFromPath(
+ *   "ed%32%35519",
+ *   "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a",
+ * );
+ * if (p.scheme !== "ed25519") throw new Error("escapes are decoded");
+ * ```
+ */
+export function primaryFromPath(scheme: string, id: string): Primary {
+  const shown = `${scheme}/${id}`;
+  return parsePrimary(`${decodeSegment(scheme, shown)}:${decodeSegment(id, shown)}`);
+}
+
+/**
+ * The two URL path segments of a primary (§1.3); neither needs escaping.
+ *
+ * @param p the primary
+ * @returns `scheme/id`
+ *
+ * @example
+ * ```ts
+ * import { parsePrimary, primaryPath } from "./identifier.ts";
+ * const hex = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+ * if (primaryPath(parsePrimary(`ed25519:${hex}`)) !== `ed25519/${hex}`) throw new Error("unexpected");
+ * ```
+ */
+export function primaryPath(p: Primary): string {
+  return `${p.scheme}/${p.id}`;
+}
+
+/**
+ * Builds the primary of a public key: lowercase hex for ed25519, an npub for
+ * nostr.
+ *
+ * @param scheme the primary scheme
+ * @param key the 32-byte Ed25519 public key, or the 32-byte x-only secp256k1 key
+ * @returns the primary, checked as {@linkcode parsePrimary} checks it
+ * @throws {KezError} `invalid_primary` if the key is not 32 bytes or not a valid key
+ *
+ * @example
+ * ```ts
+ * import { fromHex } from "./hex.ts";
+ * import { primaryFromKey } from "./identifier.ts";
+ * // The x coordinate of the secp256k1 generator.
+ * const key = fromHex("79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798");
+ * const p = primaryFromKey("nostr", key);
+ * if (!p.text.startsWith("nostr:npub1")) throw new Error("unexpected");
+ * ```
+ */
+export function primaryFromKey(scheme: PrimaryScheme, key: Uint8Array): Primary {
+  if (key.length !== 32) {
+    throw new KezError(
+      "invalid_primary",
+      `Cannot make a ${scheme} primary: key must be 32 bytes, got ${key.length}`,
+    );
+  }
+  const id = scheme === "nostr" ? bech32.encode(NPUB, bech32.toWords(key)) : toHex(key);
+  return parsePrimary(`${scheme}:${id}`);
+}
+
+const SUBJECT_SCHEME = /^[a-z][a-z0-9+.-]{0,31}$/;
+
+// The spec defines the forbidden characters by this exact pattern; its \s also covers U+FEFF.
+// deno-lint-ignore no-control-regex
+const FORBIDDEN = /[\s\u0000-\u001F\u007F-\u009F]/u;
+
+const MAX_SUBJECT_BYTES = 512;
+
+const encoder = new TextEncoder();
+
+function subjectProblem(text: string): string | undefined {
+  const colon = text.indexOf(":");
+  if (colon === -1) return 'expected "scheme:rest"';
+  if (!SUBJECT_SCHEME.test(text.slice(0, colon))) {
+    return "scheme must be a lowercase letter then up to 31 of [a-z0-9+.-]";
+  }
+  const rest = text.slice(colon + 1);
+  if (rest === "") return "rest must not be empty";
+  if (!text.isWellFormed()) return "contains a lone surrogate";
+  if (FORBIDDEN.test(rest)) return "contains whitespace or a control character";
+  const bytes = encoder.encode(text).length;
+  if (bytes > MAX_SUBJECT_BYTES) return `is ${bytes} bytes of UTF-8, at most 512 allowed`;
+  return undefined;
+}
+
+/**
+ * Checks a subject identifier (§1.2). Subjects are compared as exact strings,
+ * so it is returned unchanged: no case folding, no normalization.
+ *
+ * @param text the candidate subject
+ * @returns `text` itself
+ * @throws {KezError} `invalid_event` naming what is wrong
+ *
+ * @example
+ * ```ts
+ * import { parseSubject } from "./identifier.ts";
+ * if (parseSubject("web:https://jason.example/") !== "web:https://jason.example/") {
+ *   throw new Error("returned unchanged");
+ * }
+ * ```
+ */
+export function parseSubject(text: string): string {
+  const why = subjectProblem(text);
+  if (why !== undefined) {
+    throw new KezError("invalid_event", `Cannot parse subject ${quote(text)}: ${why}`);
+  }
+  return text;
+}
+
+/**
+ * Tells whether a string is a valid subject identifier (§1.2).
+ *
+ * @param text the candidate subject
+ * @returns true when {@linkcode parseSubject} accepts it
+ *
+ * @example
+ * ```ts
+ * import { isSubject } from "./identifier.ts";
+ * if (!isSubject("github:jason")) throw new Error("valid");
+ * if (isSubject("github:jason smith")) throw new Error("space is not allowed");
+ * ```
+ */
+export function isSubject(text: string): boolean {
+  return subjectProblem(text) === undefined;
+}

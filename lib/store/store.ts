@@ -1,0 +1,77 @@
+/**
+ * The storage interface the HTTP layer talks to. Asynchronous throughout, so
+ * that a networked database can implement it without changing any caller.
+ *
+ * @module
+ */
+
+import type { ChainEvent, Primary } from "../protocol/mod.ts";
+
+/** What a successful append reports (§5): the new event's seq and hash. */
+export interface AppendResult {
+  /** The seq the event was stored at. */
+  readonly seq: number;
+  /** Its hash: what the next event's `prev` must be. */
+  readonly hash: string;
+}
+
+/** The last event of a chain. */
+export interface StoredHead {
+  /** Its seq; the chain holds `seq + 1` events. */
+  readonly seq: number;
+  /** Its hash (§2). */
+  readonly hash: string;
+  /** Its canonical line, `JCS(envelope)`, without a newline. */
+  readonly line: string;
+}
+
+/** A chain as read in one consistent snapshot. */
+export interface StoredChain {
+  /** The chain's last event. */
+  readonly head: StoredHead;
+  /** The canonical lines of the requested events, in seq order, without newlines. */
+  readonly lines: readonly string[];
+}
+
+/** Options of {@linkcode Store.readChain}. */
+export interface ReadChainOptions {
+  /** Only the events with a seq greater than this (spec §6.2). */
+  readonly after?: number;
+}
+
+/**
+ * Where chains live. Implementations make `append` atomic (the checks of §5
+ * and the insert in one transaction) and durable before it resolves.
+ */
+export interface Store {
+  /**
+   * Appends an event after checks 6–9 of §5 against the stored chain, in one
+   * transaction; resolves only once the event is on stable storage.
+   *
+   * @param event a structurally valid event whose primary was checked (check 5)
+   * @returns the stored seq and hash
+   * @throws {KezError} `conflict`, `invalid_signature`, `invalid_op` from the checks;
+   *   `unavailable` when the store cannot take writes right now
+   */
+  append(event: ChainEvent): Promise<AppendResult>;
+
+  /**
+   * Reads a chain.
+   *
+   * @param primary the owner
+   * @param options which events to return
+   * @returns the head and the lines, or null when the chain has no events
+   */
+  readChain(primary: Primary, options?: ReadChainOptions): Promise<StoredChain | null>;
+
+  /**
+   * Reads a chain's last event.
+   *
+   * @param primary the owner
+   * @returns the head, or null when the chain has no events
+   */
+  readHead(primary: Primary): Promise<StoredHead | null>;
+
+  /** Closes the store; later calls fail. */
+  close(): Promise<void>;
+}

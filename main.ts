@@ -1,0 +1,99 @@
+/**
+ * The `kez-sig-server` binary: reads flags and environment (spec §9), opens
+ * the database, serves the API, and shuts down gracefully on SIGINT or SIGTERM.
+ *
+ * @example
+ * ```ts
+ * import { main } from "./main.ts";
+ * if ((await main(["--version"])) !== 0) throw new Error("--version exits 0");
+ * ```
+ *
+ * @module
+ */
+
+import denoJson from "./deno.json" with { type: "json" };
+import { type Command, parseCommand, USAGE } from "./lib/config/mod.ts";
+import { serve } from "./lib/http/mod.ts";
+import { createLogger } from "./lib/log/mod.ts";
+import { SqliteStore } from "./lib/store/mod.ts";
+
+/** The server's version, from `deno.json`. */
+export const VERSION: string = denoJson.version;
+
+/** Exit status for a usage error or an unusable address or database (spec §9). */
+const EXIT_USAGE = 2;
+
+function fail(message: string): number {
+  console.error(`kez-sig-server: ${message}`);
+  return EXIT_USAGE;
+}
+
+/**
+ * Runs the server until it is told to stop.
+ *
+ * @param args the command-line arguments
+ * @returns the process exit status: 0 after a clean stop or `--help`/`--version`,
+ *   2 for a bad flag or an unusable address or database
+ */
+export async function main(args: readonly string[]): Promise<number> {
+  let command: Command;
+  try {
+    command = parseCommand(args, (name) => Deno.env.get(name));
+  } catch (e) {
+    return fail(`${(e as Error).message}\nTry 'kez-sig-server --help'.`);
+  }
+  if (command.kind === "help") {
+    console.log(USAGE);
+    return 0;
+  }
+  if (command.kind === "version") {
+    console.log(`kez-sig-server ${VERSION}`);
+    return 0;
+  }
+  const { config } = command;
+  const logger = createLogger(config.logLevel);
+
+  let store: SqliteStore;
+  try {
+    store = SqliteStore.open(config.db);
+  } catch (e) {
+    return fail(`Cannot open database "${config.db}": ${(e as Error).message}`);
+  }
+
+  let server: Deno.HttpServer<Deno.NetAddr>;
+  try {
+    server = serve({
+      store,
+      logger,
+      hostname: config.bind.hostname,
+      port: config.bind.port,
+      onListen: ({ hostname, port }) => {
+        const host = hostname.includes(":") ? `[${hostname}]` : hostname;
+        logger.info(
+          `kez-sig-server ${VERSION} listening on http://${host}:${port} (db ${config.db})`,
+        );
+      },
+    });
+  } catch (e) {
+    await store.close();
+    return fail(
+      `Cannot listen on ${config.bind.hostname}:${config.bind.port}: ${(e as Error).message}`,
+    );
+  }
+
+  const stop = () => {
+    logger.info("shutting down: finishing requests in flight");
+    server.shutdown();
+  };
+  const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
+  for (const signal of signals) Deno.addSignalListener(signal, stop);
+  await server.finished;
+  for (const signal of signals) Deno.removeSignalListener(signal, stop);
+  await store.close();
+  logger.info("stopped");
+  return 0;
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}

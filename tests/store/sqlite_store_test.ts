@@ -1,0 +1,159 @@
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import { createApp } from "../../lib/http/mod.ts";
+import { createLogger } from "../../lib/log/mod.ts";
+import { KezError, parsePrimary, toChainEvent } from "../../lib/protocol/mod.ts";
+import { SqliteStore } from "../../lib/store/mod.ts";
+import { ChainAuthor } from "../support/chain_author.ts";
+
+/** The table exactly as spec §7 writes it, comments included, as the original server made it. */
+const ORIGINAL_SQL = `CREATE TABLE sigchain_events (
+  primary_scheme TEXT NOT NULL,
+  primary_id     TEXT NOT NULL,
+  seq            INTEGER NOT NULL,
+  envelope_json  TEXT NOT NULL,   -- JCS(envelope), §2
+  envelope_hash  TEXT NOT NULL,   -- "sha256:<hex>", §2
+  created_at     TEXT NOT NULL,   -- when the server stored it, RFC 3339 UTC
+  PRIMARY KEY (primary_scheme, primary_id, seq)
+);
+CREATE INDEX idx_primary ON sigchain_events (primary_scheme, primary_id);`;
+
+async function withDir(fn: (dir: string) => Promise<void>) {
+  const dir = await Deno.makeTempDir({ prefix: "kez-store-" });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+function schemaOf(path: string): string[] {
+  const db = new DatabaseSync(path);
+  const rows = db.prepare("SELECT sql FROM sqlite_master ORDER BY name").all() as { sql: string }[];
+  db.close();
+  return rows.map((r) => r.sql);
+}
+
+Deno.test("SqliteStore serves a database made by plain SQL unchanged and extends it", async () => {
+  await withDir(async (dir) => {
+    const path = `${dir}/original.db`;
+    const author = new ChainAuthor();
+    const stored = [author.next("add", "github:a"), author.next("add", "dns:a.example")].map(
+      toChainEvent,
+    );
+    const db = new DatabaseSync(path);
+    db.exec(ORIGINAL_SQL);
+    const insert = db.prepare("INSERT INTO sigchain_events VALUES (?, ?, ?, ?, ?, ?)");
+    const [scheme, id] = author.path.split("/") as [string, string];
+    stored.forEach((e, seq) =>
+      insert.run(scheme, id, seq, e.line, e.hash, "2026-05-24T19:00:00.000000+00:00")
+    );
+    db.close();
+    const before = schemaOf(path);
+
+    const store = SqliteStore.open(path);
+    const app = createApp({ store, logger: createLogger("error") });
+    const res = await app(new Request(`http://x/v1/sigchains/${author.path}`));
+    assert.equal(await res.text(), stored.map((e) => e.line + "\n").join(""));
+
+    const third = toChainEvent(author.next("revoke", "github:a"));
+    assert.deepEqual(await store.append(third), { seq: 2, hash: third.hash });
+    await store.close();
+
+    assert.deepEqual(schemaOf(path), before, "the original table and index are unchanged");
+    const check = new DatabaseSync(path);
+    const row = check.prepare(
+      "SELECT primary_scheme, primary_id, seq, envelope_json, envelope_hash, created_at FROM sigchain_events WHERE seq = 2",
+    ).get() as Record<string, unknown>;
+    const mode = check.prepare("PRAGMA journal_mode").get() as { journal_mode: string };
+    const version = check.prepare("PRAGMA user_version").get() as { user_version: number };
+    check.close();
+    assert.equal(row.primary_scheme, scheme);
+    assert.equal(row.primary_id, id);
+    assert.equal(row.envelope_json, third.line);
+    assert.equal(row.envelope_hash, third.hash);
+    assert.match(String(row.created_at), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    assert.equal(mode.journal_mode, "wal");
+    assert.equal(version.user_version, 1);
+  });
+});
+
+Deno.test("SqliteStore.open() refuses unusable files and leaves them untouched", async (t) => {
+  const cases: [string, (path: string) => void, RegExp][] = [
+    [
+      "a file that is not SQLite",
+      (p) => Deno.writeTextFileSync(p, "hello, not a database\n".repeat(200)),
+      /not a database/,
+    ],
+    ["a sigchain_events table of another shape", (p) => {
+      const db = new DatabaseSync(p);
+      db.exec("CREATE TABLE sigchain_events (id INTEGER PRIMARY KEY, body TEXT)");
+      db.close();
+    }, /not the shape of spec §7/],
+    ["a schema version newer than ours", (p) => {
+      const db = new DatabaseSync(p);
+      db.exec(ORIGINAL_SQL + "\nPRAGMA user_version = 99;");
+      db.close();
+    }, /schema version 99 is newer/],
+  ];
+  for (const [name, make, message] of cases) {
+    await t.step(name, async () => {
+      await withDir(async (dir) => {
+        const path = `${dir}/x.db`;
+        make(path);
+        const before = await Deno.readFile(path);
+        assert.throws(() => SqliteStore.open(path), message);
+        assert.deepEqual(await Deno.readFile(path), before);
+      });
+    });
+  }
+});
+
+Deno.test("append() answers unavailable when another process holds the write lock", async () => {
+  await withDir(async (dir) => {
+    const path = `${dir}/locked.db`;
+    const store = SqliteStore.open(path, { busyTimeoutMs: 50 });
+    const author = new ChainAuthor();
+    const other = new DatabaseSync(path);
+    other.exec("BEGIN IMMEDIATE");
+    await assert.rejects(
+      store.append(toChainEvent(author.next("add", "github:a"))),
+      (e) => e instanceof KezError && e.code === "unavailable",
+    );
+    other.exec("ROLLBACK");
+    other.close();
+    const retry = toChainEvent(new ChainAuthor(author.alg, author.secret).next("add", "github:a"));
+    assert.equal((await store.append(retry)).seq, 0, "writes work again once the lock is gone");
+    await store.close();
+  });
+});
+
+Deno.test("readChain() and readHead() see one consistent chain", async (t) => {
+  const store = SqliteStore.open(":memory:");
+  const author = new ChainAuthor("nostr-secp256k1-schnorr-sha256-jcs");
+  const primary = parsePrimary(author.primary);
+  const events = [
+    author.next("add", "a:1"),
+    author.next("add", "a:2"),
+    author.next("revoke", "a:1"),
+  ]
+    .map(toChainEvent);
+  for (const e of events) await store.append(e);
+  await t.step("the whole chain", async () => {
+    const chain = await store.readChain(primary);
+    assert.deepEqual(chain?.lines, events.map((e) => e.line));
+    assert.deepEqual(chain?.head, { seq: 2, hash: events[2]!.hash, line: events[2]!.line });
+  });
+  await t.step("after a seq", async () => {
+    assert.deepEqual((await store.readChain(primary, { after: 1 }))?.lines, [events[2]!.line]);
+    assert.deepEqual((await store.readChain(primary, { after: 2 ** 60 }))?.lines, []);
+  });
+  await t.step("the head", async () => {
+    assert.equal((await store.readHead(primary))?.hash, events[2]!.hash);
+  });
+  await t.step("an unknown chain is null", async () => {
+    assert.equal(await store.readHead(parsePrimary(new ChainAuthor().primary)), null);
+    assert.equal(await store.readChain(parsePrimary(new ChainAuthor().primary)), null);
+  });
+  await store.close();
+});
