@@ -57,7 +57,7 @@ export interface Envelope {
 const SEQ_MAX = Number.MAX_SAFE_INTEGER;
 
 function fail(message: string): never {
-  throw new KezError("invalid_event", `Invalid event: ${message}`);
+  throw new KezError("invalid_event", `Cannot parse event: ${message}`);
 }
 
 function isObject(value: JsonValue | undefined): value is JsonObject {
