@@ -28,6 +28,21 @@ function fail(message: string): number {
   return EXIT_USAGE;
 }
 
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function removeDatabase(path: string): Promise<void> {
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    await Deno.remove(file).catch(() => {});
+  }
+}
+
 /**
  * Runs the server until it is told to stop.
  *
@@ -53,6 +68,7 @@ export async function main(args: readonly string[]): Promise<number> {
   const { config } = command;
   const logger = createLogger(config.logLevel);
 
+  const existed = await exists(config.db);
   let store: SqliteStore;
   try {
     store = SqliteStore.open(config.db);
@@ -76,6 +92,8 @@ export async function main(args: readonly string[]): Promise<number> {
     });
   } catch (e) {
     await store.close();
+    // Leave nothing behind for a start that never served.
+    if (!existed) await removeDatabase(config.db);
     return fail(
       `Cannot listen on ${config.bind.hostname}:${config.bind.port}: ${(e as Error).message}`,
     );

@@ -114,6 +114,11 @@ Deno.test("main: an address in use exits 2", async () => {
     const { code, stderr } = await run(["--bind", `127.0.0.1:${port}`, "--db", `${dir}/a.db`]);
     assert.equal(code, 2, stderr);
     assert.match(stderr, /Cannot listen on 127\.0\.0\.1:\d+/);
+    await assert.rejects(
+      Deno.stat(`${dir}/a.db`),
+      Deno.errors.NotFound,
+      "no database is left behind",
+    );
   });
 });
 

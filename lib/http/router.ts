@@ -54,10 +54,11 @@ export function route(
 ): (req: Request) => Promise<Response> {
   return async (req) => {
     const url = new URL(req.url);
+    const pathname = rawPathname(req.url);
     const method = req.method === "HEAD" ? "GET" : req.method;
     const allow = new Set<string>();
     for (const r of routes) {
-      const match = r.pattern.exec({ pathname: url.pathname });
+      const match = r.pattern.exec({ pathname });
       if (match === null) continue;
       if (r.method === method) {
         const res = await r.handler(req, match.pathname.groups, url);
@@ -69,6 +70,23 @@ export function route(
     if (allow.size > 0) allow.add("OPTIONS");
     return await fallback(req, [...allow]);
   };
+}
+
+/**
+ * The path as the client sent it. `new URL()` and `URLPattern` resolve dot
+ * segments (`/v1/x/../healthz`, `%2e`), which would let a path reach a route
+ * it does not spell; escaping the `%` of every dot segment keeps it a plain
+ * segment that no fixed part of a pattern matches.
+ */
+function rawPathname(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start === -1) return "/";
+  const end = url.slice(start).search(/[?#]/);
+  const path = end === -1 ? url.slice(start) : url.slice(start, start + end);
+  return path.replace(
+    /(?<=\/)(?:\.|%2e){1,2}(?=\/|$)/gi,
+    (dots) => dots.replaceAll(/\.|%2e/gi, "%252E"),
+  );
 }
 
 /** A HEAD answer: the GET's status and headers, `Content-Length` included, and no body. */

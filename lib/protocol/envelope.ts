@@ -73,11 +73,11 @@ function object(value: JsonValue | undefined, where: string): JsonObject {
 function members(obj: JsonObject, where: string, required: string[], optional: string[] = []) {
   for (const name of Object.keys(obj)) {
     if (!required.includes(name) && !optional.includes(name)) {
-      fail(`unknown member ${JSON.stringify(name)} in ${where}`);
+      fail(`unknown member ${JSON.stringify(name)} in ${where === "" ? "the envelope" : where}`);
     }
   }
   for (const name of required) {
-    if (!Object.hasOwn(obj, name)) fail(`missing member ${where}.${name}`);
+    if (!Object.hasOwn(obj, name)) fail(`missing member ${where === "" ? "" : `${where}.`}${name}`);
   }
 }
 
@@ -117,7 +117,7 @@ export function parseEnvelope(value: JsonValue): Envelope {
   if (!isObject(value)) {
     throw new KezError("invalid_json", "Cannot parse event: the top level is not an object");
   }
-  members(value, "the envelope", ["kez", "payload", "signature"]);
+  members(value, "", ["kez", "payload", "signature"]);
   constant(value.kez, "sigchain_event", "kez");
   return {
     kez: "sigchain_event",

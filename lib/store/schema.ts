@@ -58,7 +58,7 @@ export function checkSchema(db: DatabaseSync): void {
     .user_version;
   if (version > SCHEMA_VERSION) {
     throw new Error(
-      `Cannot open database: its schema version ${version} is newer than this server's ${SCHEMA_VERSION}`,
+      `its schema version ${version} is newer than this server's ${SCHEMA_VERSION}`,
     );
   }
   const columns = db.prepare("PRAGMA table_info(sigchain_events)").all() as unknown as ColumnInfo[];
@@ -67,7 +67,7 @@ export function checkSchema(db: DatabaseSync): void {
   const want = COLUMNS.map((c) => c.join(" "));
   if (got.join(",") !== want.join(",")) {
     throw new Error(
-      `Cannot open database: table sigchain_events has columns (${
+      `table sigchain_events has columns (${
         columns.map((c) => c.name).join(", ")
       }), not the shape of spec §7`,
     );

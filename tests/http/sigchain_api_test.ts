@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { ChainAuthor, lineOf } from "../support/chain_author.ts";
-import { type Answer, withServer } from "../support/test_server.ts";
+import { type Answer, rawRequest, withServer } from "../support/test_server.ts";
 
 const JSON_TYPE = "application/json";
 
@@ -251,14 +251,21 @@ Deno.test("routing: path shape, then method, then primary", async (t) => {
       ["GET", "/v1/sigchains/ed25519/bad/", 404, null],
       ["POST", "/v1/sigchains//x/events", 404, null],
       ["GET", "/v2/healthz", 404, null],
+      ["GET", "/v1/x/../healthz", 404, null],
+      ["GET", "/v1/./healthz", 404, null],
+      ["GET", "/v1/%2e/healthz", 404, null],
+      ["GET", "/v1/sigchains/ed25519/%2e%2e", 400, null],
+      ["GET", "/v1/sigchains/ed25519/..", 400, null],
     ];
     for (const [method, path, status, allow] of cases) {
       await t.step(`${method} ${path} is ${status}`, async () => {
-        const res = await s.request(method, path);
+        const res = await rawRequest(s.base, method, path);
         assert.equal(res.status, status);
         assert.equal(res.headers.get("allow"), allow);
         if (method !== "HEAD") {
-          assertError(res, status, status === 405 ? "method_not_allowed" : "not_found");
+          const code =
+            { 400: "invalid_primary", 404: "not_found", 405: "method_not_allowed" }[status];
+          assertError(res, status, code!);
         }
       });
     }

@@ -62,3 +62,28 @@ export async function withServer(fn: (server: TestServer) => Promise<void>): Pro
     await Deno.remove(dir, { recursive: true });
   }
 }
+
+/**
+ * Sends one request exactly as written, over a plain TCP connection: `fetch`
+ * would resolve dot segments in the path before sending it.
+ *
+ * @param base `http://127.0.0.1:PORT`
+ * @param method the HTTP method
+ * @param path the request target, sent byte for byte
+ * @returns the status, headers and body
+ */
+export async function rawRequest(base: string, method: string, path: string): Promise<Answer> {
+  const { hostname, port } = new URL(base);
+  const conn = await Deno.connect({ hostname, port: Number(port) });
+  const head = `${method} ${path} HTTP/1.1\r\nHost: ${hostname}\r\nConnection: close\r\n\r\n`;
+  await conn.write(new TextEncoder().encode(head));
+  const raw = await new Response(conn.readable).text();
+  const [top = "", text = ""] = raw.split("\r\n\r\n", 2);
+  const [statusLine = "", ...fields] = top.split("\r\n");
+  const headers = new Headers(fields.map((f) => {
+    const colon = f.indexOf(":");
+    return [f.slice(0, colon), f.slice(colon + 1).trim()] as [string, string];
+  }));
+  const status = Number(statusLine.split(" ")[1]);
+  return { status, headers, text, json: () => JSON.parse(text) };
+}
