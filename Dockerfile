@@ -1,0 +1,30 @@
+# kez-sig-server as one compiled binary on a distroless base.
+#
+#   docker build -t kez-sig-server .
+#   docker run -d --name kez -p 7878:7878 -v kez-data:/data kez-sig-server
+#
+# The database is /data/chains.db; keep /data on a volume.
+
+# Build stage: cache the npm dependencies from deno.lock, then compile.
+# `deno compile` downloads the denort runtime from dl.deno.land once.
+FROM denoland/deno:2.9.6 AS build
+WORKDIR /src
+COPY deno.json deno.lock main.ts ./
+COPY lib/ lib/
+RUN deno install --frozen --entrypoint main.ts
+RUN deno compile --frozen --allow-net --allow-read --allow-write --allow-env \
+      --output /out/kez-sig-server main.ts \
+ && mkdir -p /out/data
+
+# Runtime stage: glibc and libgcc only, no shell, runs as uid 65532 (nonroot).
+FROM gcr.io/distroless/cc-debian12:nonroot
+COPY --from=build /out/kez-sig-server /usr/local/bin/kez-sig-server
+COPY --from=build --chown=65532:65532 /out/data /data
+ENV KEZ_BIND=0.0.0.0:7878 \
+    KEZ_DB=/data/chains.db
+VOLUME /data
+EXPOSE 7878
+USER 65532:65532
+# SIGTERM: finish the requests in flight, close the database, exit 0.
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["/usr/local/bin/kez-sig-server"]
