@@ -109,6 +109,7 @@ export async function main(args: readonly string[]): Promise<number> {
   for (const signal of signals) Deno.removeSignalListener(signal, stop);
   await store.close();
   logger.info("stopped");
+  await logger.flush();
   return 0;
 }
 

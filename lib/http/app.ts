@@ -8,7 +8,7 @@
 import type { Logger } from "../log/mod.ts";
 import { KezError } from "../protocol/mod.ts";
 import type { Store } from "../store/mod.ts";
-import { errorResponse } from "./responses.ts";
+import { CORS_ORIGIN, errorResponse, type HeaderPairs } from "./responses.ts";
 import { route } from "./router.ts";
 import { sigchainRoutes } from "./sigchain_routes.ts";
 
@@ -21,11 +21,12 @@ export interface AppOptions {
 }
 
 /** The preflight answer's headers: CORS wide open (spec §6). */
-const PREFLIGHT = {
-  "access-control-allow-methods": "GET, HEAD, POST, OPTIONS",
-  "access-control-allow-headers": "content-type",
-  "access-control-max-age": "86400",
-};
+const PREFLIGHT: HeaderPairs = [
+  CORS_ORIGIN,
+  ["access-control-allow-methods", "GET, HEAD, POST, OPTIONS"],
+  ["access-control-allow-headers", "content-type"],
+  ["access-control-max-age", "86400"],
+];
 
 /** Longest path written to the request log, so a huge URL cannot flood it. */
 const LOGGED_PATH_CHARS = 200;
@@ -59,7 +60,7 @@ export function createApp(options: AppOptions): (req: Request) => Promise<Respon
       "method_not_allowed",
       `Method ${req.method} is not allowed here; use ${allow.join(", ")}`,
     );
-    return errorResponse(error, logger, { allow: allow.join(", ") });
+    return errorResponse(error, logger, [["allow", allow.join(", ")]]);
   });
 
   return async (req) => {
@@ -72,7 +73,6 @@ export function createApp(options: AppOptions): (req: Request) => Promise<Respon
     } catch (e) {
       res = errorResponse(e, logger);
     }
-    res.headers.set("access-control-allow-origin", "*");
     if (logger.enabled("info")) {
       const path = new URL(req.url).pathname.slice(0, LOGGED_PATH_CHARS);
       const ms = (performance.now() - started).toFixed(1);

@@ -27,9 +27,48 @@ export const STATUS: Readonly<Record<ErrorCode, number>> = {
 
 const encoder = new TextEncoder();
 
+/** Response headers as name–value pairs, the cheapest form to hand to `Response`. */
+export type HeaderPairs = [string, string][];
+
+/** CORS, wide open (spec §6): on every answer. */
+export const CORS_ORIGIN: [string, string] = ["access-control-allow-origin", "*"];
+
 /**
- * An answer with a body of known length: `Content-Length` is set here so that
- * a `HEAD` keeps it after the body is dropped.
+ * An answer with a body, with CORS on. `Content-Length` is left to
+ * `Deno.serve`, which sets it for a byte body: setting it here takes the
+ * server off its fast path (measured at under half the rate).
+ *
+ * @param status the HTTP status
+ * @param body the body bytes
+ * @param contentType their media type
+ * @param headers more headers
+ * @returns the response
+ *
+ * @example
+ * ```ts
+ * import { bytesResponse } from "./responses.ts";
+ * const res = bytesResponse(200, new TextEncoder().encode("é"), "text/plain");
+ * if (res.headers.get("access-control-allow-origin") !== "*") throw new Error("CORS");
+ * ```
+ */
+export function bytesResponse(
+  status: number,
+  body: Uint8Array<ArrayBuffer>,
+  contentType: string,
+  headers: HeaderPairs = [],
+): Response {
+  return new Response(body, {
+    status,
+    headers: [
+      ["content-type", contentType],
+      CORS_ORIGIN,
+      ...headers,
+    ],
+  });
+}
+
+/**
+ * A text answer; see {@linkcode bytesResponse}.
  *
  * @param status the HTTP status
  * @param body the body text
@@ -41,20 +80,16 @@ const encoder = new TextEncoder();
  * ```ts
  * import { textResponse } from "./responses.ts";
  * const res = textResponse(200, "é", "text/plain");
- * if (res.headers.get("content-length") !== "2") throw new Error("length is in bytes");
+ * if ((await res.arrayBuffer()).byteLength !== 2) throw new Error("UTF-8");
  * ```
  */
 export function textResponse(
   status: number,
   body: string,
   contentType: string,
-  headers: HeadersInit = {},
+  headers: HeaderPairs = [],
 ): Response {
-  const bytes = encoder.encode(body);
-  const h = new Headers(headers);
-  h.set("content-type", contentType);
-  h.set("content-length", String(bytes.byteLength));
-  return new Response(bytes, { status, headers: h });
+  return bytesResponse(status, encoder.encode(body), contentType, headers);
 }
 
 /**
@@ -72,7 +107,7 @@ export function textResponse(
  * if ((await res.text()) !== '{"status":"ok"}') throw new Error("unexpected body");
  * ```
  */
-export function jsonResponse(status: number, value: unknown, headers: HeadersInit = {}): Response {
+export function jsonResponse(status: number, value: unknown, headers: HeaderPairs = []): Response {
   return textResponse(status, JSON.stringify(value), "application/json", headers);
 }
 
@@ -96,7 +131,7 @@ export function jsonResponse(status: number, value: unknown, headers: HeadersIni
  * if (res.status !== 409) throw new Error(String(res.status));
  * ```
  */
-export function errorResponse(error: unknown, log: Logger, headers: HeadersInit = {}): Response {
+export function errorResponse(error: unknown, log: Logger, headers: HeaderPairs = []): Response {
   if (error instanceof KezError) {
     if (error.code === "unavailable" || error.code === "internal") {
       log.warn(`${error.message}${error.cause ? `: ${String(error.cause)}` : ""}`);

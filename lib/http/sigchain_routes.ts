@@ -16,7 +16,7 @@ import {
 import type { Store, StoredHead } from "../store/mod.ts";
 import { readBody } from "./body.ts";
 import { etagOf, noneMatch, parseAfter } from "./caching.ts";
-import { jsonResponse, textResponse } from "./responses.ts";
+import { bytesResponse, CORS_ORIGIN, type HeaderPairs, jsonResponse } from "./responses.ts";
 import type { Params, Route } from "./router.ts";
 
 function primaryOf(params: Params): Primary {
@@ -28,10 +28,11 @@ function notFound(primary: Primary): KezError {
 }
 
 /** The `304`, or the headers a `200` carries, for a chain with this head (§6.2). */
-function conditional(req: Request, head: StoredHead): Response | HeadersInit {
-  const headers = { "etag": etagOf(head.hash), "cache-control": "no-cache" };
-  if (noneMatch(req.headers.get("if-none-match"), headers.etag)) {
-    return new Response(null, { status: 304, headers });
+function conditional(req: Request, head: StoredHead): Response | HeaderPairs {
+  const etag = etagOf(head.hash);
+  const headers: HeaderPairs = [["etag", etag], ["cache-control", "no-cache"]];
+  if (noneMatch(req.headers.get("if-none-match"), etag)) {
+    return new Response(null, { status: 304, headers: [...headers, CORS_ORIGIN] });
   }
   return headers;
 }
@@ -62,15 +63,14 @@ export function sigchainRoutes(store: Store): Route[] {
     {
       method: "GET",
       pattern: path("/v1/sigchains/:scheme/:id"),
-      handler: async (req, params, url) => {
+      handler: async (req, params, search) => {
         const primary = primaryOf(params);
-        const after = parseAfter(url.searchParams);
+        const after = search === "" ? undefined : parseAfter(new URLSearchParams(search));
         const chain = await store.readChain(primary, after === undefined ? {} : { after });
         if (chain === null) throw notFound(primary);
         const headers = conditional(req, chain.head);
         if (headers instanceof Response) return headers;
-        const body = chain.lines.map((line) => line + "\n").join("");
-        return textResponse(200, body, "application/jsonl", headers);
+        return bytesResponse(200, chain.jsonl, "application/jsonl", headers);
       },
     },
     {
@@ -82,7 +82,7 @@ export function sigchainRoutes(store: Store): Route[] {
         if (head === null) throw notFound(primary);
         const headers = conditional(req, head);
         if (headers instanceof Response) return headers;
-        return textResponse(200, head.line, "application/json", headers);
+        return bytesResponse(200, head.bytes, "application/json", headers);
       },
     },
     {

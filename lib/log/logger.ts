@@ -5,6 +5,7 @@
  */
 
 import { LEVELS, type LogLevel } from "./level.ts";
+import { type LogSink, streamSink } from "./sink.ts";
 
 /** Writes log records at or above its level. */
 export interface Logger {
@@ -27,13 +28,20 @@ export interface Logger {
   debug(message: string): void;
   /** Everything. @param message the record */
   trace(message: string): void;
+  /**
+   * Resolves once every record so far is written.
+   *
+   * @returns when written
+   */
+  flush(): Promise<void>;
 }
 
 /**
  * Creates a logger.
  *
  * @param level the least severe level to write
- * @param write where a finished line goes; standard error by default
+ * @param sink where finished lines go: a sink, or a function taking each line;
+ *   standard error, written in batches, by default
  * @returns the logger
  *
  * @example
@@ -48,12 +56,15 @@ export interface Logger {
  */
 export function createLogger(
   level: LogLevel,
-  write: (line: string) => void = (line) => console.error(line),
+  sink: LogSink | ((line: string) => void) = streamSink(),
 ): Logger {
+  const out = typeof sink === "function" ? { write: sink, flush: () => Promise.resolve() } : sink;
   const rank = LEVELS.indexOf(level);
   const enabled = (l: LogLevel) => LEVELS.indexOf(l) <= rank;
   const at = (l: LogLevel) => (message: string) => {
-    if (enabled(l)) write(`${new Date().toISOString()} ${l.toUpperCase().padEnd(5)} ${message}`);
+    if (enabled(l)) {
+      out.write(`${new Date().toISOString()} ${l.toUpperCase().padEnd(5)} ${message}`);
+    }
   };
   return {
     level,
@@ -63,5 +74,6 @@ export function createLogger(
     info: at("info"),
     debug: at("debug"),
     trace: at("trace"),
+    flush: () => out.flush(),
   };
 }

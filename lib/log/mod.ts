@@ -14,3 +14,4 @@
 
 export * from "./level.ts";
 export * from "./logger.ts";
+export * from "./sink.ts";

@@ -11,6 +11,7 @@ import { KezError } from "./error.ts";
 import { fromHex, toHex } from "./hex.ts";
 import { parsePrimary, primaryFromKey } from "./identifier.ts";
 import { canonicalBytes, canonicalize } from "./jcs.ts";
+import { verifyEd25519Async } from "./webcrypto_ed25519.ts";
 import type { JsonValue } from "./json.ts";
 import { type Alg, algForScheme, publicKeyOf, signMessage, verifyMessage } from "./signature.ts";
 
@@ -68,6 +69,25 @@ export function toChainEvent(envelope: Envelope): ChainEvent {
   return { envelope, line, hash: hashLine(line) };
 }
 
+/** What a signature check needs, after the checks that need no cryptography. */
+function signedParts(envelope: Envelope) {
+  const { payload, signature } = envelope;
+  if (signature.key !== payload.primary) {
+    throw new KezError("invalid_signature", "Invalid signature: signature.key is not the primary");
+  }
+  const primary = parsePrimary(payload.primary);
+  if (signature.alg !== algForScheme(primary.scheme)) {
+    throw new KezError(
+      "invalid_signature",
+      `Invalid signature: ${signature.alg} does not sign for a ${primary.scheme} primary`,
+    );
+  }
+  const m = canonicalBytes(payload as unknown as JsonValue);
+  return { alg: signature.alg, key: primary.key, m, sig: fromHex(signature.sig) };
+}
+
+const DOES_NOT_VERIFY = "Invalid signature: the signature does not verify";
+
 /**
  * Checks an envelope's signature as spec §4 requires: the key is the primary,
  * the algorithm fits the primary's scheme, and the signature over
@@ -88,21 +108,41 @@ export function toChainEvent(envelope: Envelope): ChainEvent {
  * ```
  */
 export function verifyEventSignature(envelope: Envelope): void {
-  const { payload, signature } = envelope;
-  if (signature.key !== payload.primary) {
-    throw new KezError("invalid_signature", "Invalid signature: signature.key is not the primary");
+  const { alg, key, m, sig } = signedParts(envelope);
+  if (!verifyMessage(alg, key, m, sig)) throw new KezError("invalid_signature", DOES_NOT_VERIFY);
+}
+
+/**
+ * The same check as {@linkcode verifyEventSignature}, with Ed25519 on
+ * WebCrypto, which runs off the calling thread; BIP-340 is checked in place.
+ *
+ * @param envelope a structurally valid envelope
+ * @returns null when the signature is valid, else the `invalid_signature` error
+ *
+ * @example
+ * ```ts
+ * import { signEvent, verifyEventSignatureAsync } from "./event.ts";
+ * import { generateSecret } from "./signature.ts";
+ * const env = signEvent({ seq: 0, created_at: "2026-01-01T00:00:00Z", op: "add", subject: "dns:a.example" }, {
+ *   alg: "ed25519-sha512-jcs",
+ *   secret: generateSecret("ed25519-sha512-jcs"),
+ * });
+ * if ((await verifyEventSignatureAsync(env)) !== null) throw new Error("valid");
+ * ```
+ */
+export async function verifyEventSignatureAsync(envelope: Envelope): Promise<KezError | null> {
+  let parts;
+  try {
+    parts = signedParts(envelope);
+  } catch (e) {
+    if (e instanceof KezError) return e;
+    throw e;
   }
-  const primary = parsePrimary(payload.primary);
-  if (signature.alg !== algForScheme(primary.scheme)) {
-    throw new KezError(
-      "invalid_signature",
-      `Invalid signature: ${signature.alg} does not sign for a ${primary.scheme} primary`,
-    );
-  }
-  const m = canonicalBytes(payload as unknown as JsonValue);
-  if (!verifyMessage(signature.alg, primary.key, m, fromHex(signature.sig))) {
-    throw new KezError("invalid_signature", "Invalid signature: the signature does not verify");
-  }
+  const { alg, key, m, sig } = parts;
+  const valid = alg === "ed25519-sha512-jcs"
+    ? await verifyEd25519Async(key, m, sig)
+    : verifyMessage(alg, key, m, sig);
+  return valid ? null : new KezError("invalid_signature", DOES_NOT_VERIFY);
 }
 
 /** What an author chooses for a new event; the rest follows from the chain. */

@@ -110,6 +110,23 @@ function nostrKey(text: string, id: string): Uint8Array {
  * ```
  */
 export function parsePrimary(text: string): Primary {
+  const known = parsed.get(text);
+  if (known !== undefined) return known;
+  const primary = parseUncached(text);
+  if (parsed.size >= MAX_PARSED) parsed.delete(parsed.keys().next().value!);
+  parsed.set(text, primary);
+  return primary;
+}
+
+/**
+ * Primaries already parsed, by text: decoding a key costs tens of
+ * microseconds, and a server sees the same few primaries again and again.
+ * Bounded, oldest first out; only valid primaries are kept.
+ */
+const parsed = new Map<string, Primary>();
+const MAX_PARSED = 10_000;
+
+function parseUncached(text: string): Primary {
   const colon = text.indexOf(":");
   if (colon === -1) throw invalidPrimary(text, 'expected "scheme:id"');
   const scheme = text.slice(0, colon);

@@ -28,3 +28,4 @@ export * from "./reconcile.ts";
 export * from "./sigchain.ts";
 export * from "./signature.ts";
 export * from "./timestamp.ts";
+export * from "./webcrypto_ed25519.ts";

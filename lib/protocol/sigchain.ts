@@ -54,6 +54,77 @@ export function checkPrimary(envelope: Envelope, primary: string): void {
 }
 
 /**
+ * Checks 6 and 7 of §5: the event's seq is the chain's length, and its prev
+ * is the hash of the chain's last event.
+ *
+ * @param tip the chain as it stands
+ * @param envelope a structurally valid envelope for the chain's primary
+ * @throws {KezError} `conflict`
+ *
+ * @example
+ * ```ts
+ * import { checkLink, KezError, signEvent } from "./mod.ts";
+ * import { generateSecret } from "./signature.ts";
+ * const env = signEvent({ seq: 1, prev: "sha256:" + "0".repeat(64), created_at: "2026-01-01T00:00:00Z", op: "add", subject: "github:a" }, {
+ *   alg: "ed25519-sha512-jcs",
+ *   secret: generateSecret("ed25519-sha512-jcs"),
+ * });
+ * try {
+ *   checkLink({ length: 0, head: null, isActive: () => false }, env);
+ *   throw new Error("accepted");
+ * } catch (e) {
+ *   if (!(e instanceof KezError) || e.code !== "conflict") throw e;
+ * }
+ * ```
+ */
+export function checkLink(tip: ChainTip, envelope: Envelope): void {
+  const { seq, prev } = envelope.payload;
+  if (seq !== tip.length) {
+    throw new KezError("conflict", `Cannot append event: expected seq ${tip.length}, got ${seq}`);
+  }
+  if (seq > 0 && prev !== tip.head) {
+    throw new KezError(
+      "conflict",
+      `Cannot append event: prev ${prev} is not the hash of seq ${seq - 1}, ${tip.head}`,
+    );
+  }
+}
+
+/**
+ * Check 9 of §5: `add` names a subject that is not active, `revoke` one that is.
+ *
+ * @param tip the chain as it stands
+ * @param envelope a structurally valid envelope for the chain's primary
+ * @throws {KezError} `invalid_op`
+ *
+ * @example
+ * ```ts
+ * import { checkOp, KezError, signEvent } from "./mod.ts";
+ * import { generateSecret } from "./signature.ts";
+ * const env = signEvent({ seq: 0, created_at: "2026-01-01T00:00:00Z", op: "revoke", subject: "github:a" }, {
+ *   alg: "ed25519-sha512-jcs",
+ *   secret: generateSecret("ed25519-sha512-jcs"),
+ * });
+ * try {
+ *   checkOp({ length: 0, head: null, isActive: () => false }, env);
+ *   throw new Error("accepted");
+ * } catch (e) {
+ *   if (!(e instanceof KezError) || e.code !== "invalid_op") throw e;
+ * }
+ * ```
+ */
+export function checkOp(tip: ChainTip, envelope: Envelope): void {
+  const { op, payload } = envelope.payload;
+  const active = tip.isActive(payload.subject);
+  if (op === "add" && active) {
+    throw new KezError("invalid_op", `Cannot add ${payload.subject}: it is already active`);
+  }
+  if (op === "revoke" && !active) {
+    throw new KezError("invalid_op", `Cannot revoke ${payload.subject}: it is not active`);
+  }
+}
+
+/**
  * Checks 6–9 of §5, in order: seq, prev, signature, op. Pure: the caller
  * appends only when this returns.
  *
@@ -65,40 +136,17 @@ export function checkPrimary(envelope: Envelope, primary: string): void {
  * ```ts
  * import { checkExtends, KezError, signEvent } from "./mod.ts";
  * import { generateSecret } from "./signature.ts";
- * const env = signEvent({ seq: 1, prev: "sha256:" + "0".repeat(64), created_at: "2026-01-01T00:00:00Z", op: "add", subject: "github:a" }, {
+ * const env = signEvent({ seq: 0, created_at: "2026-01-01T00:00:00Z", op: "add", subject: "github:a" }, {
  *   alg: "ed25519-sha512-jcs",
  *   secret: generateSecret("ed25519-sha512-jcs"),
  * });
- * try {
- *   checkExtends({ length: 0, head: null, isActive: () => false }, env);
- *   throw new Error("accepted");
- * } catch (e) {
- *   if (!(e instanceof KezError) || e.code !== "conflict") throw e;
- * }
+ * checkExtends({ length: 0, head: null, isActive: () => false }, env);
  * ```
  */
 export function checkExtends(tip: ChainTip, envelope: Envelope): void {
-  const { seq, prev, op, payload } = envelope.payload;
-  if (seq !== tip.length) {
-    throw new KezError(
-      "conflict",
-      `Cannot append event: expected seq ${tip.length}, got ${seq}`,
-    );
-  }
-  if (seq > 0 && prev !== tip.head) {
-    throw new KezError(
-      "conflict",
-      `Cannot append event: prev ${prev} is not the hash of seq ${seq - 1}, ${tip.head}`,
-    );
-  }
+  checkLink(tip, envelope);
   verifyEventSignature(envelope);
-  const active = tip.isActive(payload.subject);
-  if (op === "add" && active) {
-    throw new KezError("invalid_op", `Cannot add ${payload.subject}: it is already active`);
-  }
-  if (op === "revoke" && !active) {
-    throw new KezError("invalid_op", `Cannot revoke ${payload.subject}: it is not active`);
-  }
+  checkOp(tip, envelope);
 }
 
 /**

@@ -12,6 +12,10 @@
  * @module
  */
 
+export * from "./batch_tip.ts";
+export * from "./chain_cache.ts";
+export * from "./chain_state.ts";
 export * from "./schema.ts";
+export * from "./sqlite_errors.ts";
 export * from "./sqlite_store.ts";
 export * from "./store.ts";

@@ -1,6 +1,6 @@
 /**
  * The {@linkcode Store} on one SQLite file through `node:sqlite`: WAL with
- * `synchronous=FULL`, so an append resolves only once it is fsynced.
+ * `synchronous=FULL`, group commit, and the chains in memory.
  *
  * @module
  */
@@ -8,13 +8,23 @@
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import {
   type ChainEvent,
-  type ChainTip,
-  checkExtends,
-  KezError,
+  checkLink,
+  checkOp,
+  type Envelope,
+  type KezError,
+  type Op,
   type Primary,
+  verifyEventSignatureAsync,
 } from "../protocol/mod.ts";
+import { BatchTip } from "./batch_tip.ts";
+import { ChainCache } from "./chain_cache.ts";
+import { ChainState } from "./chain_state.ts";
 import { checkSchema, migrate } from "./schema.ts";
 import type { AppendResult, ReadChainOptions, Store, StoredChain, StoredHead } from "./store.ts";
+import { translate } from "./sqlite_errors.ts";
+
+/** Checks an envelope's signature (§4): null when valid, else the error to answer. */
+export type SignatureCheck = (envelope: Envelope) => Promise<KezError | null>;
 
 /** Options of {@linkcode SqliteStore.open}. */
 export interface SqliteStoreOptions {
@@ -23,54 +33,46 @@ export interface SqliteStoreOptions {
    * `unavailable`, in milliseconds. The wait blocks this process, so keep it short.
    */
   readonly busyTimeoutMs?: number;
+  /** The memory, roughly, that cached chains may hold; 32 MiB by default. */
+  readonly cacheBytes?: number;
+  /** How signatures are checked; WebCrypto for Ed25519 by default. */
+  readonly checkSignature?: SignatureCheck;
+  /**
+   * How often, at most, a read asks SQLite whether another connection changed
+   * the file, in milliseconds; 25 by default. Asking costs several
+   * microseconds, as much as the rest of a cached read. Writes always ask.
+   */
+  readonly otherWritersCheckMs?: number;
 }
 
-/**
- * SQLite failures that mean "not now" rather than "never", by primary result
- * code (sqlite.org/rescode.html) and by message, since Deno's `node:sqlite`
- * errors carry only the message.
- */
-const TRANSIENT: readonly (readonly [number, RegExp, string])[] = [
-  [5, /^database is locked/, "the database is locked by another process"],
-  [6, /^database table is locked/, "a table is locked"],
-  [8, /^attempt to write a readonly database/, "the database is read-only"],
-  [10, /^disk I\/O error/, "a disk I/O error occurred"],
-  [13, /^database or disk is full/, "the disk or database is full"],
-  [14, /^unable to open database file/, "the database file cannot be opened"],
-];
-const SQLITE_CONSTRAINT = 19;
-const CONSTRAINT_MESSAGE = /^UNIQUE constraint failed|^constraint failed/;
-
-interface HeadRow {
+interface Row {
   seq: number;
-  envelope_hash: string;
   envelope_json: string;
+  envelope_hash: string;
+  op: Op;
+  subject: string;
 }
 
-/**
- * Turns a SQLite failure into the protocol's answer where it has one.
- *
- * @param e what SQLite threw
- * @returns a KezError for a transient failure or a lost race, else `e` unchanged
- */
-function translate(e: unknown): unknown {
-  if (!(e instanceof Error) || (e as { code?: unknown }).code !== "ERR_SQLITE_ERROR") return e;
-  const errcode = (e as { errcode?: unknown }).errcode;
-  const code = typeof errcode === "number" ? errcode & 0xff : undefined;
-  if (code === SQLITE_CONSTRAINT || (code === undefined && CONSTRAINT_MESSAGE.test(e.message))) {
-    return new KezError("conflict", "Cannot append event: another event took its seq", {
-      cause: e,
-    });
-  }
-  const transient = TRANSIENT.find(([c, message]) => c === code || message.test(e.message));
-  if (transient === undefined) return e;
-  return new KezError("unavailable", `The store is unavailable: ${transient[2]}; retry later`, {
-    cause: e,
-  });
+/** An append waiting for the next commit. */
+interface Queued {
+  readonly event: ChainEvent;
+  readonly signatureError: KezError | null;
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+function keyOf(primary: string): [scheme: string, id: string] {
+  const colon = primary.indexOf(":");
+  return [primary.slice(0, colon), primary.slice(colon + 1)];
 }
 
 /**
  * A store on one SQLite file with exactly the original server's table.
+ *
+ * Appends that arrive together are checked in order and committed in one
+ * transaction, fsynced once; each resolves only after that commit. Chains are
+ * served from memory, updated only after their commit, and dropped whenever
+ * another connection has changed the file.
  *
  * @example
  * ```ts
@@ -84,33 +86,35 @@ function translate(e: unknown): unknown {
  */
 export class SqliteStore implements Store {
   #db: DatabaseSync;
-  #head: StatementSync;
-  #after: StatementSync;
-  #lastOp: StatementSync;
+  #chain: StatementSync;
   #insert: StatementSync;
+  #dataVersion: StatementSync;
+  #lastVersion: number;
+  #lastVersionCheck = 0;
+  #versionCheckMs: number;
+  #cache: ChainCache;
+  #checkSignature: SignatureCheck;
+  #queue: Queued[] = [];
+  #flushScheduled = false;
 
-  private constructor(db: DatabaseSync) {
+  private constructor(db: DatabaseSync, options: SqliteStoreOptions) {
     this.#db = db;
-    this.#head = db.prepare(
-      `SELECT seq, envelope_hash, envelope_json FROM sigchain_events
-       WHERE primary_scheme = ? AND primary_id = ? ORDER BY seq DESC LIMIT 1`,
-    );
-    this.#after = db.prepare(
-      `SELECT envelope_json FROM sigchain_events
-       WHERE primary_scheme = ? AND primary_id = ? AND seq > ? ORDER BY seq`,
-    );
-    // The last op on a subject decides whether it is active (§5 check 9).
-    this.#lastOp = db.prepare(
-      `SELECT json_extract(envelope_json, '$.payload.op') AS op FROM sigchain_events
-       WHERE primary_scheme = ? AND primary_id = ?
-         AND json_extract(envelope_json, '$.payload.payload.subject') = ?
-       ORDER BY seq DESC LIMIT 1`,
+    this.#chain = db.prepare(
+      `SELECT seq, envelope_json, envelope_hash,
+              json_extract(envelope_json, '$.payload.op') AS op,
+              json_extract(envelope_json, '$.payload.payload.subject') AS subject
+       FROM sigchain_events WHERE primary_scheme = ? AND primary_id = ? ORDER BY seq`,
     );
     this.#insert = db.prepare(
       `INSERT INTO sigchain_events
        (primary_scheme, primary_id, seq, envelope_json, envelope_hash, created_at)
        VALUES (?, ?, ?, ?, ?, ?)`,
     );
+    this.#dataVersion = db.prepare("PRAGMA data_version");
+    this.#lastVersion = this.#version();
+    this.#versionCheckMs = options.otherWritersCheckMs ?? 25;
+    this.#cache = new ChainCache(options.cacheBytes ?? 32 * 1024 * 1024);
+    this.#checkSignature = options.checkSignature ?? verifyEventSignatureAsync;
   }
 
   /**
@@ -132,7 +136,7 @@ export class SqliteStore implements Store {
       // FULL: a commit is fsynced before it returns, so a 201 survives power loss (§5).
       db.exec("PRAGMA synchronous = FULL");
       migrate(db);
-      return new SqliteStore(db);
+      return new SqliteStore(db, options);
     } catch (e) {
       db.close();
       throw e;
@@ -140,38 +144,77 @@ export class SqliteStore implements Store {
   }
 
   /** @inheritdoc */
-  append(event: ChainEvent): Promise<AppendResult> {
-    try {
-      return Promise.resolve(this.#appendSync(event));
-    } catch (e) {
-      return Promise.reject(translate(e));
-    }
+  async append(event: ChainEvent): Promise<AppendResult> {
+    // Checked before queueing, so that signatures are verified concurrently,
+    // off this thread; the verdict counts only in its place in §5's order.
+    const signatureError = await this.#checkSignature(event.envelope);
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ event, signatureError, resolve, reject });
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        setTimeout(() => this.#flush(), 0);
+      }
+    });
   }
 
-  #appendSync(event: ChainEvent): AppendResult {
-    const { primary, seq } = event.envelope.payload;
-    const colon = primary.indexOf(":");
-    const scheme = primary.slice(0, colon);
-    const id = primary.slice(colon + 1);
-    // IMMEDIATE takes the write lock first, so the head read below cannot go
-    // stale before the insert, even with another process writing.
-    this.#db.exec("BEGIN IMMEDIATE");
+  /** Checks and commits every queued append in one transaction. */
+  #flush(): void {
+    this.#flushScheduled = false;
+    const batch = this.#queue;
+    this.#queue = [];
+    const accepted: { item: Queued; tip: BatchTip; key: string }[] = [];
+    const tips = new Map<string, BatchTip>();
     try {
-      const head = this.#head.get(scheme, id) as HeadRow | undefined;
-      const tip: ChainTip = {
-        length: head === undefined ? 0 : head.seq + 1,
-        head: head?.envelope_hash ?? null,
-        isActive: (subject) =>
-          (this.#lastOp.get(scheme, id, subject) as { op: string } | undefined)?.op === "add",
-      };
-      checkExtends(tip, event.envelope);
-      this.#insert.run(scheme, id, seq, event.line, event.hash, new Date().toISOString());
+      // IMMEDIATE takes the write lock before anything is read, so no other
+      // process can change a chain between its check and its insert.
+      this.#db.exec("BEGIN IMMEDIATE");
+    } catch (e) {
+      const error = translate(e);
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    try {
+      this.#noticeOtherWriters();
+      const now = new Date().toISOString();
+      for (const item of batch) {
+        const { envelope, line, hash } = item.event;
+        const { primary, seq, op, payload } = envelope.payload;
+        let tip = tips.get(primary);
+        if (tip === undefined) {
+          tip = new BatchTip(this.#state(primary));
+          tips.set(primary, tip);
+        }
+        try {
+          checkLink(tip, envelope);
+          if (item.signatureError !== null) throw item.signatureError;
+          checkOp(tip, envelope);
+        } catch (e) {
+          item.reject(e);
+          continue;
+        }
+        this.#insert.run(...keyOf(primary), seq, line, hash, now);
+        tip.push({ line, hash, op, subject: payload.subject });
+        accepted.push({ item, tip, key: primary });
+      }
       this.#db.exec("COMMIT");
     } catch (e) {
       this.#rollback();
-      throw e;
+      // The file may hold what we did not expect; read it afresh from now on.
+      this.#cache.clear();
+      const error = translate(e);
+      // Those that failed their checks are settled already; this settles the rest.
+      for (const item of batch) item.reject(error);
+      return;
     }
-    return { seq, hash: event.hash };
+    for (const [key, tip] of tips) {
+      if (tip.pending.length === 0) continue;
+      for (const event of tip.pending) tip.base.push(event);
+      this.#cache.put(key, tip.base);
+    }
+    for (const { item } of accepted) {
+      const { seq } = item.event.envelope.payload;
+      item.resolve({ seq, hash: item.event.hash });
+    }
   }
 
   #rollback(): void {
@@ -182,43 +225,62 @@ export class SqliteStore implements Store {
     }
   }
 
+  #version(): number {
+    return (this.#dataVersion.get() as { data_version: number }).data_version;
+  }
+
+  /** Drops every cached chain when another connection committed since we last looked. */
+  #noticeOtherWriters(): void {
+    this.#lastVersionCheck = performance.now();
+    const version = this.#version();
+    if (version !== this.#lastVersion) {
+      this.#lastVersion = version;
+      this.#cache.clear();
+    }
+  }
+
+  /** A chain's committed state, from the cache or the database. */
+  #state(primary: string): ChainState {
+    const cached = this.#cache.get(primary);
+    if (cached !== undefined) return cached;
+    const state = new ChainState();
+    // all(), not iterate(): Deno's iterate() ends quietly on an error, which would
+    // make a chain look empty.
+    for (const row of this.#chain.all(...keyOf(primary)) as unknown as Row[]) {
+      state.push({
+        line: row.envelope_json,
+        hash: row.envelope_hash,
+        op: row.op,
+        subject: row.subject,
+      });
+    }
+    if (state.length > 0) this.#cache.put(primary, state);
+    return state;
+  }
+
   /** @inheritdoc */
   readChain(primary: Primary, options: ReadChainOptions = {}): Promise<StoredChain | null> {
-    // Clamped: a seq is at most 2^53 - 1, so any larger `after` is past every head.
-    const after = Math.min(options.after ?? -1, Number.MAX_SAFE_INTEGER);
-    return this.#read(() => {
-      const head = this.#headOf(primary);
-      if (head === null) return null;
-      const rows = this.#after.all(primary.scheme, primary.id, after) as unknown as {
-        envelope_json: string;
-      }[];
-      return { head, lines: rows.map((r) => r.envelope_json) };
-    });
+    return this.#read(primary, (state, head) => ({
+      head,
+      // Clamped: a seq is at most 2^53 - 1, so any larger `after` is past every head.
+      jsonl: state.jsonlAfter(Math.min(options.after ?? -1, Number.MAX_SAFE_INTEGER)),
+    }));
   }
 
   /** @inheritdoc */
   readHead(primary: Primary): Promise<StoredHead | null> {
-    return this.#read(() => this.#headOf(primary));
+    return this.#read(primary, (_state, head) => head);
   }
 
-  #headOf(primary: Primary): StoredHead | null {
-    const row = this.#head.get(primary.scheme, primary.id) as HeadRow | undefined;
-    if (row === undefined) return null;
-    return { seq: row.seq, hash: row.envelope_hash, line: row.envelope_json };
-  }
-
-  /** Runs reads in one snapshot, so a head and its lines always agree. */
-  #read<T>(fn: () => T): Promise<T> {
+  #read<T>(primary: Primary, pick: (state: ChainState, head: StoredHead) => T): Promise<T | null> {
     try {
-      this.#db.exec("BEGIN");
-      try {
-        const result = fn();
-        this.#db.exec("COMMIT");
-        return Promise.resolve(result);
-      } catch (e) {
-        this.#rollback();
-        throw e;
+      if (performance.now() - this.#lastVersionCheck >= this.#versionCheckMs) {
+        this.#noticeOtherWriters();
       }
+      const state = this.#state(primary.text);
+      if (state.length === 0) return Promise.resolve(null);
+      const head = { seq: state.length - 1, hash: state.head!, bytes: state.headBytes() };
+      return Promise.resolve(pick(state, head));
     } catch (e) {
       return Promise.reject(translate(e));
     }

@@ -21,16 +21,16 @@ export interface StoredHead {
   readonly seq: number;
   /** Its hash (§2). */
   readonly hash: string;
-  /** Its canonical line, `JCS(envelope)`, without a newline. */
-  readonly line: string;
+  /** Its canonical line, `JCS(envelope)` as UTF-8, without a newline. */
+  readonly bytes: Uint8Array<ArrayBuffer>;
 }
 
 /** A chain as read in one consistent snapshot. */
 export interface StoredChain {
   /** The chain's last event. */
   readonly head: StoredHead;
-  /** The canonical lines of the requested events, in seq order, without newlines. */
-  readonly lines: readonly string[];
+  /** The requested events as JSONL: each canonical line and a newline, in seq order. */
+  readonly jsonl: Uint8Array<ArrayBuffer>;
 }
 
 /** Options of {@linkcode Store.readChain}. */

@@ -7,7 +7,7 @@
 
 import { serve } from "../../lib/http/mod.ts";
 import { createLogger } from "../../lib/log/mod.ts";
-import { SqliteStore } from "../../lib/store/mod.ts";
+import { SqliteStore, type SqliteStoreOptions } from "../../lib/store/mod.ts";
 
 /** An answer read whole. */
 export interface Answer {
@@ -40,11 +40,15 @@ export interface TestServer {
  * Runs `fn` against a fresh server and database, then stops both.
  *
  * @param fn the test
+ * @param options the store's options
  */
-export async function withServer(fn: (server: TestServer) => Promise<void>): Promise<void> {
+export async function withServer(
+  fn: (server: TestServer) => Promise<void>,
+  options: SqliteStoreOptions = {},
+): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "kez-test-" });
   const dbPath = `${dir}/chains.db`;
-  const store = SqliteStore.open(dbPath);
+  const store = SqliteStore.open(dbPath, options);
   const logs: string[] = [];
   const logger = createLogger("info", (line) => logs.push(line));
   const server = serve({ store, logger, hostname: "127.0.0.1", port: 0 });
