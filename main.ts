@@ -16,6 +16,7 @@ import { type Command, parseCommand, USAGE } from "./lib/config/mod.ts";
 import { serve } from "./lib/http/mod.ts";
 import { createLogger } from "./lib/log/mod.ts";
 import { SqliteStore } from "./lib/store/mod.ts";
+import { SignatureVerifier } from "./lib/verify/mod.ts";
 
 /** The server's version, from `deno.json`. */
 export const VERSION: string = denoJson.version;
@@ -70,9 +71,11 @@ export async function main(args: readonly string[]): Promise<number> {
 
   const existed = await exists(config.db);
   let store: SqliteStore;
+  const verifier = new SignatureVerifier(config.verifyWorkers);
   try {
-    store = SqliteStore.open(config.db);
+    store = SqliteStore.open(config.db, { checkSignature: verifier.check });
   } catch (e) {
+    verifier.close();
     return fail(`Cannot open database "${config.db}": ${(e as Error).message}`);
   }
 
@@ -92,6 +95,7 @@ export async function main(args: readonly string[]): Promise<number> {
     });
   } catch (e) {
     await store.close();
+    verifier.close();
     // Leave nothing behind for a start that never served.
     if (!existed) await removeDatabase(config.db);
     return fail(
@@ -108,6 +112,7 @@ export async function main(args: readonly string[]): Promise<number> {
   await server.finished;
   for (const signal of signals) Deno.removeSignalListener(signal, stop);
   await store.close();
+  verifier.close();
   logger.info("stopped");
   await logger.flush();
   return 0;

@@ -78,6 +78,8 @@ Deno.test("main: bad configuration exits 2 with a clear message", async (t) => {
       ["a port out of range", ["--bind", "127.0.0.1:70000"], {}, /Cannot parse bind address/],
       ["a bad KEZ_BIND", [], { KEZ_BIND: "nonsense" }, /Cannot parse bind address "nonsense"/],
       ["an unknown log level", ["--log-level", "loud"], {}, /"loud" is not one of/],
+      ["a bad verify-worker count", ["--verify-workers=-1"], {}, /Cannot use -1 verify workers/],
+      ["a bad KEZ_VERIFY_WORKERS", [], { KEZ_VERIFY_WORKERS: "many" }, /Cannot use many verify/],
       [
         "a database in a missing directory",
         ["--db", `${dir}/no/such/dir/x.db`, "--bind", "127.0.0.1:0"],

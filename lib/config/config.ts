@@ -17,6 +17,8 @@ export interface Config {
   readonly db: string;
   /** The least severe log level written. */
   readonly logLevel: LogLevel;
+  /** How many threads verify signatures; 0 verifies on the thread that serves HTTP. */
+  readonly verifyWorkers: number;
 }
 
 /** What the command line asks for. */
@@ -28,6 +30,9 @@ export type Command =
 /** The defaults of spec §9. */
 export const DEFAULTS = { bind: "0.0.0.0:7878", db: "kez-sigchains.db", logLevel: "info" } as const;
 
+/** Most signature-verification threads: more than cores only adds contention. */
+const MAX_VERIFY_WORKERS = 64;
+
 /** The `--help` text. */
 export const USAGE = `kez-sig-server: the KEZ sigchain server
 
@@ -38,6 +43,8 @@ Options:
   --db <path>           SQLite database file    (env KEZ_DB; default ${DEFAULTS.db})
   --log-level <level>   error|warn|info|debug|trace, or a RUST_LOG-style list
                         (env KEZ_LOG, else RUST_LOG; default ${DEFAULTS.logLevel})
+  --verify-workers <n>  threads that verify signatures, 0 for none
+                        (env KEZ_VERIFY_WORKERS; default: the number of cores)
   -h, --help            print this help and exit
   -V, --version         print the version and exit
 `;
@@ -70,6 +77,7 @@ export function parseCommand(
       bind: { type: "string" },
       db: { type: "string" },
       "log-level": { type: "string" },
+      "verify-workers": { type: "string" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean", short: "V" },
     },
@@ -88,6 +96,18 @@ export function parseCommand(
       logLevel: parseLogLevel(
         values["log-level"] ?? env("KEZ_LOG") ?? env("RUST_LOG") ?? DEFAULTS.logLevel,
       ),
+      verifyWorkers: parseWorkers(values["verify-workers"] ?? env("KEZ_VERIFY_WORKERS")),
     },
   };
+}
+
+function parseWorkers(text: string | undefined): number {
+  if (text === undefined) return Math.min(navigator.hardwareConcurrency, MAX_VERIFY_WORKERS);
+  const n = Number(text);
+  if (!/^[0-9]+$/.test(text) || n > MAX_VERIFY_WORKERS) {
+    throw new TypeError(
+      `Cannot use ${text} verify workers: expected a whole number from 0 to ${MAX_VERIFY_WORKERS}`,
+    );
+  }
+  return n;
 }

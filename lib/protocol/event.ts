@@ -13,7 +13,14 @@ import { parsePrimary, primaryFromKey } from "./identifier.ts";
 import { canonicalBytes, canonicalize } from "./jcs.ts";
 import { verifyEd25519Async } from "./webcrypto_ed25519.ts";
 import type { JsonValue } from "./json.ts";
-import { type Alg, algForScheme, publicKeyOf, signMessage, verifyMessage } from "./signature.ts";
+import {
+  type Alg,
+  algForScheme,
+  publicKeyOf,
+  signMessage,
+  verifyBip340,
+  verifyEd25519,
+} from "./signature.ts";
 
 /** An envelope with its canonical line (`JCS(envelope)`) and hash. */
 export interface ChainEvent {
@@ -69,8 +76,39 @@ export function toChainEvent(envelope: Envelope): ChainEvent {
   return { envelope, line, hash: hashLine(line) };
 }
 
-/** What a signature check needs, after the checks that need no cryptography. */
-function signedParts(envelope: Envelope) {
+/** What a signature algorithm checks: the key, the exact bytes signed, and the signature. */
+export interface SignatureInput {
+  /** The algorithm. */
+  readonly alg: Alg;
+  /** The primary's public key: 32 bytes, checked as §1.1 requires. */
+  readonly key: Uint8Array;
+  /** The bytes the signature is over: `m` for Ed25519, `SHA-256(m)` for BIP-340 (§4). */
+  readonly message: Uint8Array;
+  /** The 64-byte signature. */
+  readonly sig: Uint8Array;
+}
+
+/**
+ * The checks of §4 that need no cryptography (the key is the primary, the
+ * algorithm fits its scheme), then what is left for the algorithm to verify.
+ *
+ * @param envelope a structurally valid envelope
+ * @returns the key, signed bytes and signature
+ * @throws {KezError} `invalid_signature` when the key or algorithm does not fit
+ *
+ * @example
+ * ```ts
+ * import { signatureInput, signEvent } from "./event.ts";
+ * import { generateSecret, verifyBip340 } from "./signature.ts";
+ * const env = signEvent({ seq: 0, created_at: "2026-01-01T00:00:00Z", op: "add", subject: "dns:a.example" }, {
+ *   alg: "nostr-secp256k1-schnorr-sha256-jcs",
+ *   secret: generateSecret("nostr-secp256k1-schnorr-sha256-jcs"),
+ * });
+ * const { key, message, sig } = signatureInput(env);
+ * if (!verifyBip340(key, message, sig)) throw new Error("valid");
+ * ```
+ */
+export function signatureInput(envelope: Envelope): SignatureInput {
   const { payload, signature } = envelope;
   if (signature.key !== payload.primary) {
     throw new KezError("invalid_signature", "Invalid signature: signature.key is not the primary");
@@ -83,7 +121,31 @@ function signedParts(envelope: Envelope) {
     );
   }
   const m = canonicalBytes(payload as unknown as JsonValue);
-  return { alg: signature.alg, key: primary.key, m, sig: fromHex(signature.sig) };
+  const message = signature.alg === "ed25519-sha512-jcs" ? m : sha256(m);
+  return { alg: signature.alg, key: primary.key, message, sig: fromHex(signature.sig) };
+}
+
+/**
+ * Verifies what {@linkcode signatureInput} returned, in place.
+ *
+ * @param input the key, signed bytes and signature
+ * @returns true when valid
+ *
+ * @example
+ * ```ts
+ * import { signatureInput, signEvent, verifySignatureInput } from "./event.ts";
+ * import { generateSecret } from "./signature.ts";
+ * const env = signEvent({ seq: 0, created_at: "2026-01-01T00:00:00Z", op: "add", subject: "dns:a.example" }, {
+ *   alg: "ed25519-sha512-jcs",
+ *   secret: generateSecret("ed25519-sha512-jcs"),
+ * });
+ * if (!verifySignatureInput(signatureInput(env))) throw new Error("valid");
+ * ```
+ */
+export function verifySignatureInput({ alg, key, message, sig }: SignatureInput): boolean {
+  return alg === "ed25519-sha512-jcs"
+    ? verifyEd25519(key, message, sig)
+    : verifyBip340(key, message, sig);
 }
 
 const DOES_NOT_VERIFY = "Invalid signature: the signature does not verify";
@@ -108,13 +170,14 @@ const DOES_NOT_VERIFY = "Invalid signature: the signature does not verify";
  * ```
  */
 export function verifyEventSignature(envelope: Envelope): void {
-  const { alg, key, m, sig } = signedParts(envelope);
-  if (!verifyMessage(alg, key, m, sig)) throw new KezError("invalid_signature", DOES_NOT_VERIFY);
+  if (!verifySignatureInput(signatureInput(envelope))) {
+    throw new KezError("invalid_signature", DOES_NOT_VERIFY);
+  }
 }
 
 /**
  * The same check as {@linkcode verifyEventSignature}, with Ed25519 on
- * WebCrypto, which runs off the calling thread; BIP-340 is checked in place.
+ * WebCrypto; BIP-340 is checked in place.
  *
  * @param envelope a structurally valid envelope
  * @returns null when the signature is valid, else the `invalid_signature` error
@@ -131,17 +194,16 @@ export function verifyEventSignature(envelope: Envelope): void {
  * ```
  */
 export async function verifyEventSignatureAsync(envelope: Envelope): Promise<KezError | null> {
-  let parts;
+  let input;
   try {
-    parts = signedParts(envelope);
+    input = signatureInput(envelope);
   } catch (e) {
     if (e instanceof KezError) return e;
     throw e;
   }
-  const { alg, key, m, sig } = parts;
-  const valid = alg === "ed25519-sha512-jcs"
-    ? await verifyEd25519Async(key, m, sig)
-    : verifyMessage(alg, key, m, sig);
+  const valid = input.alg === "ed25519-sha512-jcs"
+    ? await verifyEd25519Async(input.key, input.message, input.sig)
+    : verifySignatureInput(input);
   return valid ? null : new KezError("invalid_signature", DOES_NOT_VERIFY);
 }
 

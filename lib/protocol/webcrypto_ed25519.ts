@@ -34,10 +34,20 @@ function equal(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /**
- * The strict checks on the signature bytes: S < L, and R a canonical
+ * The strict checks of spec §4 on Ed25519 signature bytes, which a
+ * cofactorless verifier must be preceded by: S < L, and R a canonical
  * encoding (y < p, and not x = 0 with the sign bit set, which only y = ±1 can have).
+ *
+ * @param sig the signature
+ * @returns true when the bytes pass
+ *
+ * @example
+ * ```ts
+ * import { isStrictEd25519Signature } from "./webcrypto_ed25519.ts";
+ * if (isStrictEd25519Signature(new Uint8Array(64).fill(0xff))) throw new Error("S >= L");
+ * ```
  */
-function strictSignature(sig: Uint8Array): boolean {
+export function isStrictEd25519Signature(sig: Uint8Array): boolean {
   if (sig.length !== 64 || !below(sig.subarray(32), L)) return false;
   const y = sig.slice(0, 32);
   const sign = y[31]! >> 7;
@@ -94,7 +104,7 @@ export async function verifyEd25519Async(
   msg: Uint8Array,
   sig: Uint8Array,
 ): Promise<boolean> {
-  if (!strictSignature(sig)) return false;
+  if (!isStrictEd25519Signature(sig)) return false;
   const cryptoKey = await importKey(key);
   if (cryptoKey === null) return strictKey(key) && verifyEd25519(key, msg, sig);
   try {

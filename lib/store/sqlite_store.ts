@@ -61,6 +61,11 @@ interface Queued {
   readonly reject: (error: unknown) => void;
 }
 
+/** Most appends in one transaction. */
+const MAX_BATCH = 512;
+/** Longest an append waits for others to join its commit, in milliseconds. */
+const MAX_WAIT_MS = 2;
+
 function keyOf(primary: string): [scheme: string, id: string] {
   const colon = primary.indexOf(":");
   return [primary.slice(0, colon), primary.slice(colon + 1)];
@@ -95,7 +100,9 @@ export class SqliteStore implements Store {
   #cache: ChainCache;
   #checkSignature: SignatureCheck;
   #queue: Queued[] = [];
-  #flushScheduled = false;
+  #verifying = 0;
+  #flushNow = false;
+  #flushTimer: ReturnType<typeof setTimeout> | undefined;
 
   private constructor(db: DatabaseSync, options: SqliteStoreOptions) {
     this.#db = db;
@@ -147,20 +154,41 @@ export class SqliteStore implements Store {
   async append(event: ChainEvent): Promise<AppendResult> {
     // Checked before queueing, so that signatures are verified concurrently,
     // off this thread; the verdict counts only in its place in §5's order.
-    const signatureError = await this.#checkSignature(event.envelope);
+    this.#verifying++;
+    let signatureError: KezError | null;
+    try {
+      signatureError = await this.#checkSignature(event.envelope);
+    } finally {
+      this.#verifying--;
+    }
     return new Promise((resolve, reject) => {
       this.#queue.push({ event, signatureError, resolve, reject });
-      if (!this.#flushScheduled) {
-        this.#flushScheduled = true;
-        setTimeout(() => this.#flush(), 0);
-      }
+      this.#scheduleFlush();
     });
+  }
+
+  /**
+   * Commits soon, but not before the appends being verified right now have
+   * joined the queue: one fsync then serves them all. A short timer bounds
+   * the wait under a steady stream.
+   */
+  #scheduleFlush(): void {
+    const ready = this.#verifying === 0 || this.#queue.length >= MAX_BATCH;
+    if (ready && !this.#flushNow) {
+      this.#flushNow = true;
+      setTimeout(() => this.#flush(), 0);
+    } else if (!ready && this.#flushTimer === undefined) {
+      this.#flushTimer = setTimeout(() => this.#flush(), MAX_WAIT_MS);
+    }
   }
 
   /** Checks and commits every queued append in one transaction. */
   #flush(): void {
-    this.#flushScheduled = false;
+    this.#flushNow = false;
+    clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
     const batch = this.#queue;
+    if (batch.length === 0) return;
     this.#queue = [];
     const accepted: { item: Queued; tip: BatchTip; key: string }[] = [];
     const tips = new Map<string, BatchTip>();
