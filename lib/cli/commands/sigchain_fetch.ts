@@ -1,0 +1,84 @@
+/**
+ * `kez sigchain fetch`: one primary's chain from several sources, each copy
+ * verified and all reconciled (spec §8).
+ *
+ * @module
+ */
+
+import { describeFork, fetchChain } from "../../client/mod.ts";
+import { parsePrimary } from "../../protocol/mod.ts";
+import { type Command, COMMON_FLAGS, parseCommand } from "../command.ts";
+import { UsageError } from "../errors.ts";
+import { stateLines, summary, verdictLine } from "../format.ts";
+import { sourcesFrom } from "../sources.ts";
+
+const NAME = "sigchain fetch";
+
+/**
+ * Prints each source's verdict and the result; exits 1 on a fork or when no
+ * source holds a valid, non-empty copy.
+ *
+ * @example
+ * ```ts
+ * import { sigchainFetch } from "./sigchain_fetch.ts";
+ * if (!sigchainFetch.usage.includes("--source")) throw new Error("unexpected");
+ * ```
+ */
+export const sigchainFetch: Command = {
+  name: NAME,
+  summary: "fetch a chain from several sources and reconcile them",
+  usage: `Usage: kez sigchain fetch <primary> [--server URL]… [--source FILE|URL]… [--json]
+
+Fetches the primary's chain from every source, verifies each copy, and
+reconciles them: the longest valid copy wins when every valid copy is a
+prefix of it; two copies with different events at the same seq are a fork,
+reported with the seq and both hashes. A source that cannot be read gets a
+verdict and does not fail the fetch.
+
+  http://localhost:7878: valid, 2 event(s)
+  old.jsonl: invalid: line 2: Invalid signature: the signature does not verify
+  Result: 2 event(s) of nostr:npub1…
+  Head: sha256:…
+  Active: github:jason dns:jason.example
+
+Exits 1 on a fork, or when no source holds a valid copy with any event.
+
+Options:
+  --server <URL>       a kez-sig-server (repeatable)
+  --source <FILE|URL>  JSONL at a URL, e.g. https://…/.well-known/kez-sigchain.jsonl,
+                       or in a local file (repeatable)
+  --json               print {"primary", "verdicts", "fork", "chain"}
+  -h, --help           print this help`,
+  async run(args, ctx) {
+    const { values, positionals } = parseCommand(NAME, {
+      args,
+      options: {
+        ...COMMON_FLAGS,
+        server: { type: "string", multiple: true },
+        source: { type: "string", multiple: true },
+      },
+      allowPositionals: true,
+    }, ["primary"]);
+    const primary = parsePrimary(positionals[0]!).text;
+    const sources = sourcesFrom(values.server ?? [], values.source ?? [], NAME);
+    if (sources.length === 0) {
+      throw new UsageError("Missing source: give --server or --source", NAME);
+    }
+    const { chain, fork, verdicts } = await fetchChain(primary, sources, ctx.client);
+    const lines = verdicts.map(verdictLine);
+    const json = { primary, verdicts, fork, chain: chain === null ? null : summary(chain) };
+    if (fork !== null) return { code: 1, lines: [...lines, `Result: ${describeFork(fork)}`], json };
+    if (chain === null || chain.length === 0) {
+      return {
+        code: 1,
+        lines: [...lines, `Result: no source holds a valid copy of ${primary}`],
+        json,
+      };
+    }
+    return {
+      code: 0,
+      lines: [...lines, `Result: ${chain.length} event(s) of ${primary}`, ...stateLines(chain)],
+      json,
+    };
+  },
+};

@@ -1,0 +1,120 @@
+/**
+ * The `kez` command line: finds the command, answers `--help`, runs it, and
+ * prints its report or its error as one line.
+ *
+ * @module
+ */
+
+import denoJson from "../../deno.json" with { type: "json" };
+import { KezError } from "../protocol/mod.ts";
+import type { Command, Context, Report } from "./command.ts";
+import { COMMANDS } from "./commands/mod.ts";
+import { CliError, UsageError } from "./errors.ts";
+import { denoIo, type Io } from "./io.ts";
+
+/** Longest a network command may take before its requests are aborted. */
+const NETWORK_TIMEOUT_MS = 60_000;
+
+const USAGE = `kez: build, sign, publish, fetch and check KEZ sigchains
+
+Usage: kez <command> [options]
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(18)}${c.summary}`).join("\n")}
+
+Every command takes --help, and --json for machine-readable output.
+The secret comes from --nsec or KEZ_SECRET. Local chains live under KEZ_HOME
+(default $XDG_DATA_HOME/kez, else ~/.local/share/kez).
+Exit status: 0 success, 1 failed or invalid, 2 usage error.
+
+Options:
+  -h, --help     print this help
+  -V, --version  print the version`;
+
+/** The arguments before `--`: flags after it are positionals. */
+function flags(args: readonly string[]): readonly string[] {
+  const end = args.indexOf("--");
+  return end === -1 ? args : args.slice(0, end);
+}
+
+function find(args: readonly string[]): Command {
+  const name = args.slice(0, 2).join(" ");
+  const command = COMMANDS.find((c) => c.name === name);
+  if (command !== undefined) return command;
+  if (args[0] === "identity" || args[0] === "sigchain") {
+    throw new UsageError(
+      args[1] === undefined ? `Missing ${args[0]} command` : `Unknown command '${name}'`,
+    );
+  }
+  throw new UsageError(`Unknown command '${args[0]}'`);
+}
+
+function isExpected(e: unknown): e is Error {
+  return e instanceof KezError || e instanceof CliError ||
+    Object.values(Deno.errors).some((type) => e instanceof type);
+}
+
+function print(io: Io, report: Report, json: boolean): void {
+  for (const line of report.warnings ?? []) io.err(`kez: warning: ${line}`);
+  if (json) io.out(JSON.stringify(report.json));
+  else for (const line of report.lines) io.out(line);
+}
+
+function fail(io: Io, e: Error, json: boolean): number {
+  const usage = e instanceof UsageError;
+  if (json) {
+    const code = e instanceof KezError ? e.code : usage ? "usage" : "failed";
+    io.err(JSON.stringify({ error: { code, message: e.message } }));
+  } else {
+    const hint = usage ? ` (see 'kez ${e.command ?? ""}${e.command ? " " : ""}--help')` : "";
+    io.err(`kez: ${e.message}${hint}`);
+  }
+  return usage ? 2 : 1;
+}
+
+/**
+ * Runs one `kez` command line.
+ *
+ * @param args the arguments after the program name
+ * @param io the environment and standard streams; the process's by default
+ * @returns the exit status: 0 success, 1 failed or a negative answer, 2 usage error
+ * @throws {Error} only for a bug: expected failures are printed as one line
+ *
+ * @example
+ * ```ts
+ * import { main } from "./main.ts";
+ * const out: string[] = [];
+ * const io = { env: () => undefined, out: (l: string) => out.push(l), err: () => {}, stdin: () => Promise.resolve(new Uint8Array()) };
+ * if ((await main(["identity", "new"], io)) !== 0 || !out[1]?.startsWith("Secret: nsec1")) {
+ *   throw new Error("unexpected");
+ * }
+ * if ((await main(["sigchain", "nonsense"], io)) !== 2) throw new Error("usage error");
+ * ```
+ */
+export async function main(args: readonly string[], io: Io = denoIo()): Promise<number> {
+  const given = flags(args);
+  const json = given.includes("--json");
+  try {
+    if (args.length === 0) throw new UsageError("Missing command");
+    if (args[0] === "-h" || args[0] === "--help") {
+      io.out(USAGE);
+      return 0;
+    }
+    if (args[0] === "-V" || args[0] === "--version") {
+      io.out(`kez ${denoJson.version}`);
+      return 0;
+    }
+    const command = find(args);
+    if (given.includes("-h") || given.includes("--help")) {
+      io.out(command.usage);
+      return 0;
+    }
+    const ctx: Context = { io, client: { signal: AbortSignal.timeout(NETWORK_TIMEOUT_MS) } };
+    const report = await command.run(args.slice(command.name.split(" ").length), ctx);
+    print(io, report, json);
+    return report.code;
+  } catch (e) {
+    if (e instanceof UsageError || isExpected(e)) return fail(io, e, json);
+    throw e;
+  }
+}

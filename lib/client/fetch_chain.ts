@@ -1,0 +1,152 @@
+/**
+ * Fetching one primary's chain from several sources and reconciling the
+ * copies (spec §8). One unreachable source never fails the whole fetch.
+ *
+ * @module
+ */
+
+import {
+  type ChainCopy,
+  type CopyVerdict,
+  type Fork,
+  KezError,
+  parsePrimary,
+  reconcile,
+  type Sigchain,
+} from "../protocol/mod.ts";
+import { type ClientOptions, KezClient } from "./client.ts";
+import { callable, readText, responseError, send } from "./http.ts";
+
+/** Where a copy of a chain comes from. */
+export type ChainSource =
+  /** A kez-sig-server, by its base URL. */
+  | { readonly kind: "server"; readonly url: string }
+  /** JSONL at any URL, e.g. `https://…/.well-known/kez-sigchain.jsonl` or a gist. */
+  | { readonly kind: "url"; readonly url: string }
+  /** Anything else that yields JSONL, e.g. a local file. */
+  | { readonly kind: "reader"; readonly name: string; readonly read: () => Promise<string> };
+
+/** What became of one source. */
+export type SourceVerdict =
+  | { readonly source: string; readonly status: "valid"; readonly length: number }
+  | { readonly source: string; readonly status: "invalid"; readonly reason: string }
+  | { readonly source: string; readonly status: "unreachable"; readonly reason: string };
+
+/** The reconciled chain, or the fork, and a verdict per source. */
+export interface FetchResult {
+  /** The longest valid copy when every valid copy is a prefix of it; else null. */
+  readonly chain: Sigchain | null;
+  /** The first fork found; the chain is then null. */
+  readonly fork: Fork | null;
+  /** One verdict per source, in the order given. */
+  readonly verdicts: readonly SourceVerdict[];
+}
+
+/**
+ * The name a source has in verdicts: its URL or its reader's name.
+ *
+ * @param source the source
+ * @returns its name
+ *
+ * @example
+ * ```ts
+ * import { sourceName } from "./fetch_chain.ts";
+ * if (sourceName({ kind: "server", url: "http://localhost:7878" }) !== "http://localhost:7878") {
+ *   throw new Error("unexpected");
+ * }
+ * ```
+ */
+export function sourceName(source: ChainSource): string {
+  return source.kind === "reader" ? source.name : source.url;
+}
+
+async function load(primary: string, source: ChainSource, options: ClientOptions) {
+  switch (source.kind) {
+    case "server":
+      // A server without this chain holds an empty copy, a prefix of every other.
+      return (await new KezClient(source.url, options).getJsonl(primary)).text;
+    case "url": {
+      const init = options.signal === undefined ? {} : { signal: options.signal };
+      const res = await send(callable(options.fetch), source.url, init);
+      if (!res.ok) throw await responseError(res, `Cannot get ${source.url}`);
+      return await readText(res, source.url);
+    }
+    case "reader":
+      return await source.read();
+  }
+}
+
+/**
+ * Reads every source at once, verifies each copy, and reconciles them: the
+ * longest valid copy wins when every valid copy is a prefix of it; two that
+ * differ at some seq are a fork, reported with the seq and both hashes.
+ *
+ * @param primary the chain's owner
+ * @param sources where to look
+ * @param options the `fetch` and signal for the network sources
+ * @returns the chain or the fork, and a verdict per source
+ * @throws {KezError} `invalid_primary`; never for a failing source, which gets a verdict
+ *
+ * @example
+ * ```ts
+ * import { fetchChain } from "./fetch_chain.ts";
+ * const primary = "ed25519:d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+ * const result = await fetchChain(primary, [
+ *   { kind: "reader", name: "empty.jsonl", read: () => Promise.resolve("") },
+ *   { kind: "reader", name: "gone.jsonl", read: () => Promise.reject(new Error("No such file")) },
+ * ]);
+ * if (result.chain?.length !== 0) throw new Error("the empty copy wins");
+ * if (result.verdicts[1]?.status !== "unreachable") throw new Error("gone is unreachable");
+ * ```
+ */
+export async function fetchChain(
+  primary: string,
+  sources: readonly ChainSource[],
+  options: ClientOptions = {},
+): Promise<FetchResult> {
+  parsePrimary(primary);
+  const loaded = await Promise.all(sources.map(async (source) => {
+    const name = sourceName(source);
+    try {
+      return { source: name, text: await load(primary, source, options) };
+    } catch (e) {
+      // A copy that arrived but is not UTF-8 is invalid; any other failure, a
+      // reader's included, means no copy arrived.
+      const status = e instanceof KezError && e.code === "invalid_json" ? "invalid" : "unreachable";
+      return { source: name, status, reason: e instanceof Error ? e.message : String(e) } as const;
+    }
+  }));
+  const copies = loaded.filter((l): l is ChainCopy => "text" in l);
+  const { chain, fork, verdicts } = reconcile(primary, copies);
+  const checked = verdicts.values();
+  return {
+    chain,
+    fork,
+    verdicts: loaded.map((l) => "text" in l ? verdictOf(checked.next().value!) : l),
+  };
+}
+
+function verdictOf(v: CopyVerdict): SourceVerdict {
+  return v.valid
+    ? { source: v.source, status: "valid", length: v.length }
+    : { source: v.source, status: "invalid", reason: v.reason };
+}
+
+/**
+ * Describes a fork in one line.
+ *
+ * @param fork the fork
+ * @returns `fork at seq N: A has sha256:…, B has sha256:…`
+ *
+ * @example
+ * ```ts
+ * import { describeFork } from "./fetch_chain.ts";
+ * const line = describeFork({ seq: 1, sources: ["a", "b"], hashes: ["sha256:1", "sha256:2"] });
+ * if (line !== "fork at seq 1: a has sha256:1, b has sha256:2") throw new Error(line);
+ * ```
+ */
+export function describeFork(fork: Fork): string {
+  const [a, b] = fork.sources;
+  const [ha, hb] = fork.hashes;
+  return `fork at seq ${fork.seq}: ${a} has ${ha}, ${b} has ${hb}`;
+}
