@@ -73,7 +73,7 @@ export async function main(args: readonly string[]): Promise<number> {
   let store: SqliteStore;
   const verifier = new SignatureVerifier(config.verifyWorkers);
   try {
-    store = SqliteStore.open(config.db, { checkSignature: verifier.check });
+    store = SqliteStore.open(config.db, { checkSignature: verifier.check, writerThread: true });
   } catch (e) {
     verifier.close();
     return fail(`Cannot open database "${config.db}": ${(e as Error).message}`);

@@ -13,9 +13,11 @@
  */
 
 export * from "./batch_tip.ts";
+export * from "./batch_writer.ts";
 export * from "./chain_cache.ts";
 export * from "./chain_state.ts";
 export * from "./schema.ts";
 export * from "./sqlite_errors.ts";
 export * from "./sqlite_store.ts";
 export * from "./store.ts";
+export * from "./thread_writer.ts";

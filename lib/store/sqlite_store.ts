@@ -11,7 +11,7 @@ import {
   checkLink,
   checkOp,
   type Envelope,
-  type KezError,
+  KezError,
   type Op,
   type Primary,
   verifyEventSignatureAsync,
@@ -19,7 +19,15 @@ import {
 import { BatchTip } from "./batch_tip.ts";
 import { ChainCache } from "./chain_cache.ts";
 import { ChainState } from "./chain_state.ts";
+import {
+  type BatchOutcome,
+  type BatchWriter,
+  type ChainGuard,
+  type EventRow,
+  InPlaceWriter,
+} from "./batch_writer.ts";
 import { checkSchema, migrate } from "./schema.ts";
+import { ThreadWriter } from "./thread_writer.ts";
 import type { AppendResult, ReadChainOptions, Store, StoredChain, StoredHead } from "./store.ts";
 import { translate } from "./sqlite_errors.ts";
 
@@ -43,6 +51,12 @@ export interface SqliteStoreOptions {
    * microseconds, as much as the rest of a cached read. Writes always ask.
    */
   readonly otherWritersCheckMs?: number;
+  /**
+   * Commit on a thread of its own, so that this thread serves requests while
+   * a commit waits for its fsync. Not for `":memory:"`; where the worker
+   * module is missing (a single-file bundle), commits happen in place.
+   */
+  readonly writerThread?: boolean;
 }
 
 interface Row {
@@ -92,7 +106,8 @@ function keyOf(primary: string): [scheme: string, id: string] {
 export class SqliteStore implements Store {
   #db: DatabaseSync;
   #chain: StatementSync;
-  #insert: StatementSync;
+  #writer: BatchWriter;
+  #writing: Promise<void> | null = null;
   #dataVersion: StatementSync;
   #lastVersion: number;
   #lastVersionCheck = 0;
@@ -104,7 +119,7 @@ export class SqliteStore implements Store {
   #flushNow = false;
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
 
-  private constructor(db: DatabaseSync, options: SqliteStoreOptions) {
+  private constructor(db: DatabaseSync, writer: BatchWriter, options: SqliteStoreOptions) {
     this.#db = db;
     this.#chain = db.prepare(
       `SELECT seq, envelope_json, envelope_hash,
@@ -112,11 +127,7 @@ export class SqliteStore implements Store {
               json_extract(envelope_json, '$.payload.payload.subject') AS subject
        FROM sigchain_events WHERE primary_scheme = ? AND primary_id = ? ORDER BY seq`,
     );
-    this.#insert = db.prepare(
-      `INSERT INTO sigchain_events
-       (primary_scheme, primary_id, seq, envelope_json, envelope_hash, created_at)
-       VALUES (?, ?, ?, ?, ?, ?)`,
-    );
+    this.#writer = writer;
     this.#dataVersion = db.prepare("PRAGMA data_version");
     this.#lastVersion = this.#version();
     this.#versionCheckMs = options.otherWritersCheckMs ?? 25;
@@ -138,12 +149,16 @@ export class SqliteStore implements Store {
     const db = new DatabaseSync(path);
     try {
       checkSchema(db);
-      db.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 1000}`);
+      db.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 1000)}`);
       db.exec("PRAGMA journal_mode = WAL");
       // FULL: a commit is fsynced before it returns, so a 201 survives power loss (§5).
       db.exec("PRAGMA synchronous = FULL");
       migrate(db);
-      return new SqliteStore(db, options);
+      const busy = options.busyTimeoutMs ?? 1000;
+      const thread = options.writerThread && path !== ":memory:"
+        ? ThreadWriter.start(path, busy)
+        : null;
+      return new SqliteStore(db, thread ?? new InPlaceWriter(db), options);
     } catch (e) {
       db.close();
       throw e;
@@ -182,28 +197,24 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** Checks and commits every queued append in one transaction. */
+  /**
+   * Checks every queued append in order against the committed chains, then
+   * hands the accepted ones to the writer as one batch. One batch is in
+   * flight at a time: appends that arrive meanwhile wait for the next.
+   */
   #flush(): void {
     this.#flushNow = false;
     clearTimeout(this.#flushTimer);
     this.#flushTimer = undefined;
+    if (this.#writing !== null || this.#queue.length === 0) return;
     const batch = this.#queue;
-    if (batch.length === 0) return;
     this.#queue = [];
-    const accepted: { item: Queued; tip: BatchTip; key: string }[] = [];
+    const accepted: Queued[] = [];
     const tips = new Map<string, BatchTip>();
-    try {
-      // IMMEDIATE takes the write lock before anything is read, so no other
-      // process can change a chain between its check and its insert.
-      this.#db.exec("BEGIN IMMEDIATE");
-    } catch (e) {
-      const error = translate(e);
-      for (const item of batch) item.reject(error);
-      return;
-    }
+    const rows: EventRow[] = [];
+    const now = new Date().toISOString();
     try {
       this.#noticeOtherWriters();
-      const now = new Date().toISOString();
       for (const item of batch) {
         const { envelope, line, hash } = item.event;
         const { primary, seq, op, payload } = envelope.payload;
@@ -220,37 +231,51 @@ export class SqliteStore implements Store {
           item.reject(e);
           continue;
         }
-        this.#insert.run(...keyOf(primary), seq, line, hash, now);
+        rows.push([...keyOf(primary), seq, line, hash, now]);
         tip.push({ line, hash, op, subject: payload.subject });
-        accepted.push({ item, tip, key: primary });
+        accepted.push(item);
       }
-      this.#db.exec("COMMIT");
     } catch (e) {
-      this.#rollback();
-      // The file may hold what we did not expect; read it afresh from now on.
-      this.#cache.clear();
+      // Reading a chain failed; those that failed their checks are settled already.
       const error = translate(e);
-      // Those that failed their checks are settled already; this settles the rest.
       for (const item of batch) item.reject(error);
       return;
     }
+    if (rows.length === 0) return;
+    const guards: ChainGuard[] = [];
+    for (const [key, tip] of tips) {
+      if (tip.pending.length > 0) guards.push([...keyOf(key), tip.base.length]);
+    }
+    this.#writing = this.#writer.write(rows, guards).then((outcome) => {
+      this.#writing = null;
+      if (outcome.ok) this.#committed(tips, accepted);
+      else this.#failed(outcome, accepted);
+      if (this.#queue.length > 0) this.#scheduleFlush();
+    });
+  }
+
+  /** A batch is durable: the chains take its events, then its appends are answered. */
+  #committed(tips: Map<string, BatchTip>, accepted: Queued[]): void {
     for (const [key, tip] of tips) {
       if (tip.pending.length === 0) continue;
       for (const event of tip.pending) tip.base.push(event);
       this.#cache.put(key, tip.base);
     }
-    for (const { item } of accepted) {
-      const { seq } = item.event.envelope.payload;
-      item.resolve({ seq, hash: item.event.hash });
+    // A writer thread's commits are another connection's to ours: not a sign of another writer.
+    this.#lastVersion = this.#version();
+    for (const { event, resolve } of accepted) {
+      resolve({ seq: event.envelope.payload.seq, hash: event.hash });
     }
   }
 
-  #rollback(): void {
-    try {
-      this.#db.exec("ROLLBACK");
-    } catch {
-      // SQLite may already have rolled back (e.g. on SQLITE_FULL); nothing is left to undo.
-    }
+  /** A batch failed whole: nothing of it was written. */
+  #failed(outcome: Exclude<BatchOutcome, { ok: true }>, accepted: Queued[]): void {
+    // The file may hold what we did not expect; read it afresh from now on.
+    this.#cache.clear();
+    const error = outcome.stale
+      ? new KezError("unavailable", "The store changed under the server; retry later")
+      : translate(outcome.error);
+    for (const item of accepted) item.reject(error);
   }
 
   #version(): number {
@@ -315,8 +340,10 @@ export class SqliteStore implements Store {
   }
 
   /** @inheritdoc */
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    this.#flush();
+    while (this.#writing !== null) await this.#writing;
+    await this.#writer.close();
     this.#db.close();
-    return Promise.resolve();
   }
 }

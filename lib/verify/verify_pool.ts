@@ -5,6 +5,7 @@
  * @module
  */
 
+import { workerModuleExists } from "../runtime/mod.ts";
 import {
   type VerifyBatch,
   type VerifyJob,
@@ -14,15 +15,6 @@ import {
 
 /** Most signatures sent to a worker in one message. */
 const MAX_BATCH = 64;
-
-/** Whether the worker module is there to load: a single-file bundle has none. */
-function exists(url: URL): boolean {
-  try {
-    return url.protocol !== "file:" || Deno.statSync(url).isFile;
-  } catch {
-    return false;
-  }
-}
 
 interface Waiting {
   readonly job: VerifyJob;
@@ -62,7 +54,7 @@ export class VerifyPool {
    */
   constructor(size: number = navigator.hardwareConcurrency) {
     const url = new URL("./verify_worker.ts", import.meta.url);
-    if (!exists(url)) return;
+    if (!workerModuleExists(url)) return;
     for (let i = 0; i < size; i++) {
       const worker = new Worker(url, { type: "module" });
       const slot: Slot = { worker, jobs: null };

@@ -1,0 +1,65 @@
+/**
+ * Worker entry of {@linkcode ThreadWriter}: its own connection to the
+ * database, writing each batch it is sent and answering once it is fsynced.
+ *
+ * @module
+ */
+
+import { DatabaseSync } from "node:sqlite";
+import { type ChainGuard, type EventRow, prepareBatch, writeBatch } from "./batch_writer.ts";
+
+/** The first message: which file, and how long to wait for a lock. */
+export interface WriterOpen {
+  readonly path: string;
+  readonly busyTimeoutMs: number;
+}
+
+/** A batch to write. */
+export interface WriterBatch {
+  readonly rows: readonly EventRow[];
+  readonly guards: readonly ChainGuard[];
+}
+
+/** The last message: close the connection, then answer. */
+export interface WriterClose {
+  readonly close: true;
+}
+
+/** A batch's outcome as it crosses threads: errors travel as their message. */
+export type WriterAnswer =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly stale: true }
+  | { readonly ok: false; readonly stale: false; readonly message: string };
+
+/** The worker side of the messaging, as much of it as is used here. */
+const scope = globalThis as unknown as {
+  onmessage: ((e: MessageEvent<WriterOpen | WriterBatch | WriterClose>) => void) | null;
+  postMessage(message: WriterAnswer): void;
+};
+
+// Only as a worker: this module has no effect when imported elsewhere.
+if ("WorkerGlobalScope" in globalThis) {
+  let writer: { db: DatabaseSync; statements: ReturnType<typeof prepareBatch> } | undefined;
+  scope.onmessage = (e) => {
+    const message = e.data;
+    if ("path" in message) {
+      const db = new DatabaseSync(message.path);
+      db.exec(`PRAGMA busy_timeout = ${Math.trunc(message.busyTimeoutMs)}`);
+      // FULL: a commit is fsynced before it returns, so a 201 survives power loss (§5).
+      db.exec("PRAGMA synchronous = FULL");
+      writer = { db, statements: prepareBatch(db) };
+      return;
+    }
+    if ("close" in message) {
+      writer?.db.close();
+      scope.postMessage({ ok: true });
+      return;
+    }
+    const outcome = writeBatch(writer!.db, writer!.statements, message.rows, message.guards);
+    scope.postMessage(
+      outcome.ok || outcome.stale
+        ? outcome
+        : { ok: false, stale: false, message: outcome.error.message },
+    );
+  };
+}
