@@ -1,0 +1,47 @@
+/**
+ * The limit of the GET and POST figures: a bare `Deno.serve` that answers
+ * every request with one constant body, of the size and content type of the
+ * real answer, reading any request body first as a real handler must.
+ *
+ * ```sh
+ * deno run -A tests/bench/load/bare_server.ts --port 8000 --size 612 --type application/json
+ * ```
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+
+/**
+ * A body of exactly `size` bytes; valid JSON from 8 bytes up, like what it stands in for.
+ *
+ * @param size the byte size
+ * @returns the body
+ */
+export function constantBody(size: number): Uint8Array<ArrayBuffer> {
+  const text = size >= 8 ? `{"p":"${"x".repeat(size - 8)}"}` : "x".repeat(size);
+  return new TextEncoder().encode(text);
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      port: { type: "string" },
+      size: { type: "string" },
+      type: { type: "string", default: "application/json" },
+      status: { type: "string", default: "200" },
+    },
+    strict: true,
+  });
+  const body = constantBody(Number(values.size));
+  const status = Number(values.status);
+  const headers = { "content-type": values.type };
+  Deno.serve(
+    { hostname: "127.0.0.1", port: Number(values.port), onListen: () => {} },
+    async (req) => {
+      if (req.body !== null) await req.arrayBuffer();
+      return new Response(body, { status, headers });
+    },
+  );
+}

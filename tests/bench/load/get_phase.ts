@@ -1,0 +1,202 @@
+/**
+ * The GET figures: chains of 10 events seeded over HTTP, then wrk on
+ * `GET …/head` and `GET …` (the whole chain), rotating over the chains, and
+ * the same wrk runs against a bare server answering bodies of the same sizes.
+ *
+ * @module
+ */
+
+import { ChainAuthor } from "../../support/chain_author.ts";
+import { subjectOf } from "./events.ts";
+import { startBareServer } from "./servers.ts";
+import type { Server } from "./servers.ts";
+import { runWrk, writeRotationScript, type WrkResult } from "./wrk.ts";
+
+/** Events per chain that the GET figures read. */
+export const GET_CHAIN_EVENTS = 10;
+
+/** How long wrk runs. */
+export interface WrkTiming {
+  /** The measured run, seconds. */
+  readonly seconds: number;
+  /** An unmeasured run before it, so the server's JIT is warm, seconds (0 for none). */
+  readonly warmSeconds: number;
+  /** wrk `-c`. */
+  readonly connections: number;
+}
+
+/** The size and type of the answers of one route, the same for every chain. */
+export interface Shape {
+  /** The body's byte size. */
+  readonly bytes: number;
+  /** Its `Content-Type`. */
+  readonly type: string;
+}
+
+/** Seeded chains and what creating them answered. */
+export interface Seeded {
+  /** The chains' paths, `/v1/sigchains/{scheme}/{id}`. */
+  readonly paths: string[];
+  /** The byte size of a `201` body, for the bare POST server. */
+  readonly createdBytes: number;
+}
+
+/**
+ * Seeds chains of {@linkcode GET_CHAIN_EVENTS} Ed25519 events over HTTP,
+ * signed with the test suite's `ChainAuthor`.
+ *
+ * @param base the server
+ * @param chains how many
+ * @returns their paths
+ * @throws {Error} on any answer but `201`
+ */
+export async function seedOverHttp(base: string, chains: number): Promise<Seeded> {
+  const paths: string[] = [];
+  let createdBytes = 0;
+  for (let c = 0; c < chains; c++) {
+    const author = new ChainAuthor("ed25519-sha512-jcs");
+    const path = `/v1/sigchains/${author.path}`;
+    for (let seq = 0; seq < GET_CHAIN_EVENTS; seq++) {
+      const res = await fetch(`${base}${path}/events`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(author.next("add", subjectOf(seq))),
+      });
+      const text = await res.text();
+      if (res.status !== 201) throw new Error(`seeding ${path}: ${res.status} ${text}`);
+      createdBytes = new TextEncoder().encode(text).length;
+    }
+    paths.push(path);
+  }
+  return { paths, createdBytes };
+}
+
+/**
+ * GETs every path once and checks that all answer 200 with one size and type.
+ *
+ * @param base the server
+ * @param paths the paths
+ * @returns their common shape
+ * @throws {Error} on another status, or answers of different sizes
+ */
+export async function shapeOf(base: string, paths: readonly string[]): Promise<Shape> {
+  const shapes = new Set<string>();
+  let shape: Shape | undefined;
+  for (const path of paths) {
+    const res = await fetch(base + path);
+    const bytes = (await res.arrayBuffer()).byteLength;
+    if (res.status !== 200) throw new Error(`GET ${path}: ${res.status}`);
+    shape = { bytes, type: res.headers.get("content-type") ?? "" };
+    shapes.add(`${shape.bytes} ${shape.type}`);
+  }
+  if (shape === undefined || shapes.size !== 1) {
+    throw new Error(`answers differ in size or type: ${[...shapes].join(", ")}`);
+  }
+  return shape;
+}
+
+/**
+ * One wrk measurement with `-t1`, after a warm-up run.
+ *
+ * @param server the server
+ * @param script the rotation script
+ * @param timing durations and connections
+ * @param threads wrk `-t`
+ * @returns wrk's figures
+ */
+export async function measureGet(
+  server: Server,
+  script: string,
+  timing: WrkTiming,
+  threads = 1,
+): Promise<WrkResult> {
+  const common = { base: server.base, script, threads, connections: timing.connections };
+  if (timing.warmSeconds > 0) await runWrk({ ...common, seconds: timing.warmSeconds });
+  return await runWrk({ ...common, seconds: timing.seconds, serverPid: server.child.pid });
+}
+
+/** The GET figures of one server. */
+export interface GetFigures {
+  /** `GET …/head`. */
+  readonly head: WrkResult;
+  /** `GET …` (10-event chain). */
+  readonly chain: WrkResult;
+  /** The head answer's size and type. */
+  readonly headShape: Shape;
+  /** The chain answer's size and type. */
+  readonly chainShape: Shape;
+}
+
+/** A GET route. */
+export type Route = "head" | "chain";
+
+/**
+ * Called right after a route's figure, so its limit can be measured next,
+ * seconds later rather than minutes, on a machine whose speed drifts.
+ */
+export type AfterGet = (route: Route, shape: Shape, script: string) => Promise<void>;
+
+/**
+ * Measures both GET routes of the real server, rotating over the chains.
+ *
+ * @param server the real server
+ * @param paths the chains' paths
+ * @param dir where to write the wrk scripts
+ * @param timing durations and connections
+ * @param after called after each route's figure
+ * @returns the figures
+ */
+export async function measureServerGets(
+  server: Server,
+  paths: readonly string[],
+  dir: string,
+  timing: WrkTiming,
+  after?: AfterGet,
+): Promise<GetFigures> {
+  const headPaths = paths.map((p) => `${p}/head`);
+  const headShape = await shapeOf(server.base, headPaths);
+  const chainShape = await shapeOf(server.base, paths);
+  const headScript = await writeRotationScript(`${dir}/get-head.lua`, headPaths);
+  const chainScript = await writeRotationScript(`${dir}/get-chain.lua`, paths);
+  const head = await measureGet(server, headScript, timing);
+  await after?.("head", headShape, headScript);
+  const chain = await measureGet(server, chainScript, timing);
+  await after?.("chain", chainShape, chainScript);
+  return { head, chain, headShape, chainShape };
+}
+
+/** The bare server's figures for the same shapes. */
+export interface BareGetFigures {
+  /** Same size and type as the head answer. */
+  readonly head: WrkResult;
+  /** Same size and type as the chain answer. */
+  readonly chain: WrkResult;
+  /** The head shape again with wrk `-t2`, to show wrk `-t1` was not the limit. */
+  readonly headTwoThreads?: WrkResult;
+}
+
+/**
+ * Measures the bare server for one shape with the same wrk parameters and
+ * script (it answers every path alike, so the rotation costs wrk the same).
+ *
+ * @param shape the real answer's size and type
+ * @param script the real run's wrk script
+ * @param timing durations and connections
+ * @param twoThreadCheck also run it with wrk `-t2`
+ * @returns the `-t1` figure, and the `-t2` one if asked
+ */
+export async function measureBareGet(
+  shape: Shape,
+  script: string,
+  timing: WrkTiming,
+  twoThreadCheck: boolean,
+): Promise<{ one: WrkResult; two?: WrkResult }> {
+  const bare = await startBareServer(shape.bytes, shape.type);
+  try {
+    const one = await measureGet(bare, script, timing);
+    if (!twoThreadCheck) return { one };
+    return { one, two: await measureGet(bare, script, timing, 2) };
+  } finally {
+    await bare.child.stop();
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * The limits the POST figures are compared with, measured in the same run,
+ * each in a fresh subprocess (this file run with a probe's name) so that no
+ * probe inherits another's heap, JIT state or threads:
+ *
+ * - `webcrypto-ed25519`: `crypto.subtle.verify` Ed25519 verifies/s with 64
+ *   in flight, the key imported once (WebCrypto runs them on both cores);
+ * - `noble-bip340`: `schnorr.verify` of `@noble/curves` on one thread;
+ * - `sqlite-full`: raw `node:sqlite` inserts of §7-shaped rows in WAL mode
+ *   with `synchronous=FULL`, one row per transaction and 64 per transaction.
+ *
+ * ```sh
+ * deno run -A tests/bench/load/limits.ts webcrypto-ed25519 3 /tmp
+ * ```
+ *
+ * @module
+ */
+
+import { DatabaseSync } from "node:sqlite";
+import { schnorr } from "@noble/curves/secp256k1.js";
+import { INSERT_SQL, SCHEMA_SQL } from "./db.ts";
+import { ChainWriter } from "./events.ts";
+import { spawn } from "./processes.ts";
+import { ed25519Signer } from "./signers.ts";
+
+/** The probes, by name. */
+export type Probe = "webcrypto-ed25519" | "noble-bip340" | "sqlite-full";
+
+/** A probe's figures, per second, by what was counted. */
+export type ProbeResult = Record<string, number>;
+
+/** Warm-up before counting, so the JIT and caches are settled. */
+const WARM_MS = 300;
+
+/** The size of a real event's signed payload, `JCS(payload)` of a seq > 0 event. */
+const MESSAGE_BYTES = 330;
+
+async function webcryptoEd25519(seconds: number): Promise<ProbeResult> {
+  const pair = await crypto.subtle.generateKey({ name: "Ed25519" }, true, [
+    "sign",
+    "verify",
+  ]) as CryptoKeyPair;
+  const raw = await crypto.subtle.exportKey("raw", pair.publicKey);
+  // Imported once and reused, as a server would for a primary it has seen.
+  const key = await crypto.subtle.importKey("raw", raw, { name: "Ed25519" }, false, ["verify"]);
+  const msg = crypto.getRandomValues(new Uint8Array(MESSAGE_BYTES));
+  const sig = await crypto.subtle.sign({ name: "Ed25519" }, pair.privateKey, msg);
+  const inFlight = 64;
+  const run = async (ms: number) => {
+    const end = performance.now() + ms;
+    let count = 0;
+    await Promise.all(Array.from({ length: inFlight }, async () => {
+      while (performance.now() < end) {
+        if (!(await crypto.subtle.verify({ name: "Ed25519" }, key, sig, msg))) {
+          throw new Error("a valid signature did not verify");
+        }
+        count++;
+      }
+    }));
+    return count;
+  };
+  await run(WARM_MS);
+  const started = performance.now();
+  const count = await run(seconds * 1000);
+  return { verifiesPerSec: count / ((performance.now() - started) / 1000) };
+}
+
+function nobleBip340(seconds: number): ProbeResult {
+  const secret = schnorr.utils.randomSecretKey();
+  const pub = schnorr.getPublicKey(secret);
+  // BIP-340 signs SHA-256(m): a 32-byte message.
+  const msg = crypto.getRandomValues(new Uint8Array(32));
+  const sig = schnorr.sign(msg, secret);
+  const run = (ms: number) => {
+    const end = performance.now() + ms;
+    let count = 0;
+    while (performance.now() < end) {
+      if (!schnorr.verify(sig, msg, pub)) throw new Error("a valid signature did not verify");
+      count++;
+    }
+    return count;
+  };
+  run(WARM_MS);
+  const started = performance.now();
+  const count = run(seconds * 1000);
+  return { verifiesPerSec: count / ((performance.now() - started) / 1000) };
+}
+
+function sqliteFull(seconds: number, dir: string): ProbeResult {
+  const path = `${dir}/raw-sqlite-${crypto.randomUUID()}.db`;
+  const db = new DatabaseSync(path);
+  try {
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec("PRAGMA synchronous = FULL");
+    db.exec(SCHEMA_SQL);
+    const insert = db.prepare(INSERT_SQL);
+    // A real event's line and hash; each row gets its own primary id, as fresh chains would.
+    const ev = new ChainWriter(ed25519Signer()).next();
+    const now = new Date().toISOString();
+    let n = 0;
+    const row = () => {
+      insert.run(
+        "ed25519",
+        `${ev.id.slice(0, 48)}${String(n++).padStart(16, "0")}`,
+        0,
+        ev.line,
+        ev.hash,
+        now,
+      );
+    };
+    const run = (ms: number, batch: number) => {
+      const end = performance.now() + ms;
+      let rows = 0;
+      while (performance.now() < end) {
+        db.exec("BEGIN IMMEDIATE");
+        for (let i = 0; i < batch; i++) row();
+        db.exec("COMMIT");
+        rows += batch;
+      }
+      return rows;
+    };
+    const measure = (batch: number) => {
+      run(WARM_MS, batch);
+      const started = performance.now();
+      const rows = run((seconds * 1000) / 2, batch);
+      return rows / ((performance.now() - started) / 1000);
+    };
+    return { oneRowPerTxPerSec: measure(1), batch64RowsPerSec: measure(64) };
+  } finally {
+    db.close();
+    for (const suffix of ["", "-wal", "-shm"]) {
+      try {
+        Deno.removeSync(path + suffix);
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+}
+
+/**
+ * Runs a probe in a fresh subprocess.
+ *
+ * @param probe which limit
+ * @param seconds how long it counts (the SQLite probe splits it between its two figures)
+ * @param dir a scratch directory (the SQLite probe's database goes there)
+ * @returns its figures
+ * @throws {Error} when the subprocess fails
+ */
+export async function measureLimit(
+  probe: Probe,
+  seconds: number,
+  dir: string,
+): Promise<ProbeResult> {
+  const child = spawn(`limit probe ${probe}`, Deno.execPath(), [
+    "run",
+    "-A",
+    new URL(import.meta.url).pathname,
+    probe,
+    String(seconds),
+    dir,
+  ], "piped");
+  const out = await new Response(child.stdout).text();
+  const status = await child.status;
+  if (!status.success) throw new Error(`limit probe ${probe} failed (exit ${status.code})`);
+  return JSON.parse(out) as ProbeResult;
+}
+
+if (import.meta.main) {
+  const [probe, seconds = "3", dir = Deno.cwd()] = Deno.args;
+  const s = Number(seconds);
+  let result: ProbeResult;
+  if (probe === "webcrypto-ed25519") result = await webcryptoEd25519(s);
+  else if (probe === "noble-bip340") result = nobleBip340(s);
+  else if (probe === "sqlite-full") result = sqliteFull(s, dir);
+  else throw new Error(`unknown probe ${probe}`);
+  console.log(JSON.stringify(result));
+}

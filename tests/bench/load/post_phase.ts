@@ -1,0 +1,85 @@
+/**
+ * The POST figures: each workload posted to the real server by the POST
+ * generator, and the generator's own ceiling against the bare server.
+ *
+ * @module
+ */
+
+import { type PostLoadResult, runPostLoad } from "./post_load.ts";
+import { type Server, startBareServer } from "./servers.ts";
+import type { Workload } from "./workloads.ts";
+
+/** The workloads of a run. */
+export interface Workloads {
+  /** Ed25519, each request seq 0 of a new chain. */
+  readonly edFresh: Workload;
+  /** Ed25519, appending to chains that hold a prefix already. */
+  readonly edLong: Workload;
+  /** nostr (BIP-340), each request seq 0 of a new chain. */
+  readonly nostrFresh: Workload;
+}
+
+/** The POST figures of one server. */
+export interface PostFigures {
+  /** Ed25519 fresh chains. */
+  readonly edFresh: PostLoadResult;
+  /** Ed25519 long chains. */
+  readonly edLong: PostLoadResult;
+  /** nostr fresh chains. */
+  readonly nostrFresh: PostLoadResult;
+}
+
+/**
+ * Posts each workload to the real server, one after the other.
+ *
+ * @param server the real server (its database holds the long chains' prefixes)
+ * @param workloads what to post
+ * @param seconds the cap on each run
+ * @returns the figures
+ */
+export async function measureServerPosts(
+  server: Server,
+  workloads: Workloads,
+  seconds: number,
+): Promise<PostFigures> {
+  const run = (w: Workload) =>
+    runPostLoad({
+      port: server.port,
+      lanes: w.lanes,
+      seconds,
+      check: "event",
+      serverPid: server.child.pid,
+    });
+  const edFresh = await run(workloads.edFresh);
+  const edLong = await run(workloads.edLong);
+  const nostrFresh = await run(workloads.nostrFresh);
+  return { edFresh, edLong, nostrFresh };
+}
+
+/**
+ * The generator's ceiling: the same requests against a bare server that
+ * reads each body and answers a `201` of the real answer's size.
+ *
+ * @param workload the requests
+ * @param createdBytes the size of the real server's `201` body
+ * @param seconds the cap on the run
+ * @returns the figures
+ */
+export async function measureGeneratorCeiling(
+  workload: Workload,
+  createdBytes: number,
+  seconds: number,
+): Promise<PostLoadResult> {
+  const bare = await startBareServer(createdBytes, "application/json", 201);
+  try {
+    return await runPostLoad({
+      port: bare.port,
+      lanes: workload.lanes,
+      seconds,
+      check: "status",
+      serverPid: bare.child.pid,
+    });
+  } finally {
+    await bare.child.stop();
+  }
+}

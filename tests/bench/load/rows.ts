@@ -1,0 +1,186 @@
+/**
+ * The table's rows: each figure beside its same-run limit, the ratio, and the
+ * issue's target.
+ *
+ * @module
+ */
+
+import { GET_CHAIN_EVENTS } from "./get_phase.ts";
+import type { PostLoadResult } from "./post_load.ts";
+import { DISTURBED_CORES, ms, NONE, rate, ratio, type Row, verdict } from "./report.ts";
+import type { Results } from "./results.ts";
+import type { ServerRun } from "./server_run.ts";
+import { median } from "./startup.ts";
+import type { WrkResult } from "./wrk.ts";
+
+/** The issue's targets. */
+const TARGET = {
+  getRatio: 0.7,
+  getP99Ms: 20,
+  edRatio: 0.5,
+  nostrRatio: 1.3,
+  peakRssMb: 150,
+  scaleRatio: 1 / 1.3,
+} as const;
+
+/** What a load run measured: a rate and its latencies, and where the CPU went. */
+type Measured = WrkResult | PostLoadResult;
+
+/** The machine's busy cores that were neither the server nor the load generator. */
+function othersCores(m: Measured): number {
+  const load = "wrkCores" in m ? m.wrkCores : m.generatorCores;
+  return Math.max(0, m.machineCores - (m.serverCores ?? 0) - load);
+}
+
+function loadValue(m: Measured): string {
+  const others = othersCores(m);
+  const mark = others > DISTURBED_CORES
+    ? ` · ⚠ disturbed: other processes ${others.toFixed(2)} cores`
+    : "";
+  return `${rate(m.perSec)} · p50 ${ms(m.p50Ms)} · p99 ${ms(m.p99Ms)}${mark}`;
+}
+
+function getRow(figure: string, w: WrkResult, limit: string, bare: WrkResult): Row {
+  const r = w.perSec / bare.perSec;
+  return {
+    figure,
+    value: loadValue(w),
+    limit,
+    limitValue: loadValue(bare),
+    ratio: ratio(w.perSec, bare.perSec),
+    target: verdict(
+      r >= TARGET.getRatio && w.p99Ms < TARGET.getP99Ms,
+      `≥ ${TARGET.getRatio}, p99 < ${TARGET.getP99Ms} ms`,
+    ),
+  };
+}
+
+function scaleRow(figure: string, atScale: Measured, empty: Measured): Row {
+  return {
+    figure,
+    value: loadValue(atScale),
+    limit: "the same figure, empty database",
+    limitValue: loadValue(empty),
+    ratio: ratio(atScale.perSec, empty.perSec),
+    target: verdict(atScale.perSec / empty.perSec >= TARGET.scaleRatio, "≥ 0.77, within 1.3×"),
+  };
+}
+
+function rssRow(figure: string, run: ServerRun): Row {
+  return {
+    figure,
+    value: `${run.peakRssMb.toFixed(0)} MB (VmRSS at start ${run.startRssMb.toFixed(0)} MB; ` +
+      `VmHWM after the GETs ${run.peakAfterGetsMb.toFixed(0)} MB)`,
+    limit: NONE,
+    limitValue: NONE,
+    ratio: NONE,
+    target: verdict(run.peakRssMb < TARGET.peakRssMb, `< ${TARGET.peakRssMb} MB`),
+  };
+}
+
+/**
+ * The table's rows.
+ *
+ * @param r the results
+ * @returns the rows, in the issue's order
+ */
+export function buildRows(r: Results): Row[] {
+  const { empty, bare, limits } = r;
+  const { gets, posts } = empty;
+  const { plan } = r;
+  const edLimit = "WebCrypto Ed25519 verify, 64 in flight";
+  const commitLimit = "raw node:sqlite FULL, 64 rows/tx";
+  const edRow = (figure: string, p: PostLoadResult): Row => ({
+    figure,
+    value: loadValue(p),
+    limit: edLimit,
+    limitValue: rate(limits.webcryptoEd25519),
+    ratio: ratio(p.perSec, limits.webcryptoEd25519),
+    target: verdict(p.perSec / limits.webcryptoEd25519 >= TARGET.edRatio, `≥ ${TARGET.edRatio}`),
+  });
+  const commitRow = (figure: string, p: PostLoadResult): Row => ({
+    figure,
+    value: rate(p.perSec),
+    limit: commitLimit,
+    limitValue: rate(limits.sqliteBatch64),
+    ratio: ratio(p.perSec, limits.sqliteBatch64),
+    target: NONE,
+  });
+  const rows: Row[] = [
+    getRow(
+      "GET head",
+      gets.head,
+      `bare Deno.serve, ${gets.headShape.bytes} B ${gets.headShape.type}`,
+      bare.head,
+    ),
+    getRow(
+      `GET chain (${GET_CHAIN_EVENTS} events)`,
+      gets.chain,
+      `bare Deno.serve, ${gets.chainShape.bytes} B ${gets.chainShape.type}`,
+      bare.chain,
+    ),
+    edRow("POST ed25519, fresh chains", posts.edFresh),
+    edRow(`POST ed25519, long chains (from seq ${plan.longPrefix})`, posts.edLong),
+    {
+      figure: "POST nostr, fresh chains",
+      value: loadValue(posts.nostrFresh),
+      limit: "noble BIP-340 verify, 1 thread",
+      limitValue: rate(limits.nobleBip340),
+      ratio: ratio(posts.nostrFresh.perSec, limits.nobleBip340),
+      target: verdict(
+        posts.nostrFresh.perSec / limits.nobleBip340 >= TARGET.nostrRatio,
+        `≥ ${TARGET.nostrRatio}`,
+      ),
+    },
+    commitRow("fsynced commits: POST ed25519 fresh", posts.edFresh),
+    commitRow("fsynced commits: POST ed25519 long", posts.edLong),
+    {
+      figure: "fsynced commits: raw node:sqlite FULL, 1 row/tx",
+      value: rate(limits.sqliteOneRow),
+      limit: commitLimit,
+      limitValue: rate(limits.sqliteBatch64),
+      ratio: ratio(limits.sqliteOneRow, limits.sqliteBatch64),
+      target: NONE,
+    },
+    rssRow("peak RSS under load (VmHWM), empty database", empty),
+    {
+      figure: "start-up to first answer, fresh database",
+      value: `${ms(median(r.startupMs))} (median of ${
+        r.startupMs.map((t) => t.toFixed(0)).join(", ")
+      })`,
+      limit: NONE,
+      limitValue: NONE,
+      ratio: NONE,
+      target: NONE,
+    },
+  ];
+  if (r.scale !== undefined) {
+    const s = r.scale.run;
+    const n = `@ ${r.scale.copy.events.toLocaleString("en-US")} events`;
+    rows.push(
+      scaleRow(`GET head ${n}`, s.gets.head, gets.head),
+      scaleRow(`GET chain ${n}`, s.gets.chain, gets.chain),
+      scaleRow(`POST ed25519 fresh ${n}`, s.posts.edFresh, posts.edFresh),
+      scaleRow(`POST ed25519 long ${n}`, s.posts.edLong, posts.edLong),
+      scaleRow(`POST nostr fresh ${n}`, s.posts.nostrFresh, posts.nostrFresh),
+      rssRow(`peak RSS under load (VmHWM) ${n}`, s),
+      {
+        figure: "database bytes per event (seeded file)",
+        value: `${r.scale.copy.bytesPerEvent.toFixed(0)} B`,
+        limit: NONE,
+        limitValue: NONE,
+        ratio: NONE,
+        target: NONE,
+      },
+      {
+        figure: `start-up to first answer ${n}`,
+        value: ms(s.readyMs),
+        limit: NONE,
+        limitValue: NONE,
+        ratio: NONE,
+        target: NONE,
+      },
+    );
+  }
+  return rows;
+}

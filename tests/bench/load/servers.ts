@@ -1,0 +1,119 @@
+/**
+ * The two servers a run measures, as black boxes on 127.0.0.1: the real
+ * `kez-sig-server` (`main.ts`) on a database file, and the bare limit
+ * server (`bare_server.ts`).
+ *
+ * @module
+ */
+
+import { type Child, freePort, spawn, spawnLogged } from "./processes.ts";
+
+/** A running server. */
+export interface Server {
+  /** The process. */
+  readonly child: Child;
+  /** `http://127.0.0.1:PORT` */
+  readonly base: string;
+  /** Its port. */
+  readonly port: number;
+  /** The file its stderr goes to (the real server's log), if any. */
+  readonly logFile?: string;
+}
+
+const MAIN_TS = new URL("../../../main.ts", import.meta.url).pathname;
+const BARE_TS = new URL("./bare_server.ts", import.meta.url).pathname;
+
+/**
+ * Polls `/v1/healthz` until it answers 200.
+ *
+ * @param server the server
+ * @param timeoutMs give up after this long
+ * @param intervalMs the pause between polls
+ * @param status the status that means ready
+ * @returns milliseconds until the first answer with `status`
+ * @throws {Error} when the process exits or the time is up, with the log's tail
+ */
+export async function waitReady(
+  server: Server,
+  timeoutMs = 60_000,
+  intervalMs = 5,
+  status = 200,
+): Promise<number> {
+  const started = performance.now();
+  while (performance.now() - started < timeoutMs) {
+    if (server.child.exited) break;
+    try {
+      const res = await fetch(`${server.base}/v1/healthz`);
+      await res.body?.cancel();
+      if (res.status === status) return performance.now() - started;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  let tail = "";
+  if (server.logFile !== undefined) {
+    tail = (await Deno.readTextFile(server.logFile).catch(() => "")).slice(-2000);
+  }
+  throw new Error(
+    `${server.child.name} ${server.child.exited ? "exited" : "did not answer"} ` +
+      `before it was ready\n${tail}`,
+  );
+}
+
+/**
+ * Starts the real server as the README does, at the default log level, its
+ * log in a file. Does not wait: see {@linkcode waitReady}.
+ *
+ * @param db the database file (created if missing)
+ * @param logFile where its log goes
+ * @returns the server
+ */
+export function spawnRealServer(db: string, logFile: string): Server {
+  const port = freePort();
+  const args = [
+    "run",
+    "-A",
+    MAIN_TS,
+    "--bind",
+    `127.0.0.1:${port}`,
+    "--db",
+    db,
+    "--log-level",
+    "info",
+  ];
+  const child = spawnLogged("kez-sig-server", logFile, Deno.execPath(), args);
+  return { child, base: `http://127.0.0.1:${port}`, port, logFile };
+}
+
+/**
+ * Starts the bare limit server and waits until it answers.
+ *
+ * @param size the body's byte size
+ * @param contentType the body's media type
+ * @param status the status it answers
+ * @returns the server
+ */
+export async function startBareServer(
+  size: number,
+  contentType: string,
+  status = 200,
+): Promise<Server> {
+  const port = freePort();
+  const child = spawn("bare server", Deno.execPath(), [
+    "run",
+    "-A",
+    BARE_TS,
+    "--port",
+    String(port),
+    "--size",
+    String(size),
+    "--type",
+    contentType,
+    "--status",
+    String(status),
+  ]);
+  const server = { child, base: `http://127.0.0.1:${port}`, port };
+  await waitReady(server, 60_000, 5, status);
+  return server;
+}
