@@ -176,10 +176,12 @@ export function verifyEventSignature(envelope: Envelope): void {
 }
 
 /**
- * The same check as {@linkcode verifyEventSignature}, with Ed25519 on
- * WebCrypto; BIP-340 is checked in place.
+ * Checks an envelope's signature (§4) with a verifier of one's choice: the
+ * checks that need no cryptography here, the algorithm's check there.
  *
  * @param envelope a structurally valid envelope
+ * @param verify checks the key, signed bytes and signature; WebCrypto for
+ *   Ed25519 and BIP-340 in place by default
  * @returns null when the signature is valid, else the `invalid_signature` error
  *
  * @example
@@ -193,7 +195,10 @@ export function verifyEventSignature(envelope: Envelope): void {
  * if ((await verifyEventSignatureAsync(env)) !== null) throw new Error("valid");
  * ```
  */
-export async function verifyEventSignatureAsync(envelope: Envelope): Promise<KezError | null> {
+export async function verifyEventSignatureAsync(
+  envelope: Envelope,
+  verify: (input: SignatureInput) => Promise<boolean> = verifyOffThread,
+): Promise<KezError | null> {
   let input;
   try {
     input = signatureInput(envelope);
@@ -201,10 +206,13 @@ export async function verifyEventSignatureAsync(envelope: Envelope): Promise<Kez
     if (e instanceof KezError) return e;
     throw e;
   }
-  const valid = input.alg === "ed25519-sha512-jcs"
-    ? await verifyEd25519Async(input.key, input.message, input.sig)
-    : verifySignatureInput(input);
-  return valid ? null : new KezError("invalid_signature", DOES_NOT_VERIFY);
+  return (await verify(input)) ? null : new KezError("invalid_signature", DOES_NOT_VERIFY);
+}
+
+function verifyOffThread(input: SignatureInput): Promise<boolean> {
+  return input.alg === "ed25519-sha512-jcs"
+    ? verifyEd25519Async(input.key, input.message, input.sig)
+    : Promise.resolve(verifySignatureInput(input));
 }
 
 /** What an author chooses for a new event; the rest follows from the chain. */

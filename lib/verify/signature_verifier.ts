@@ -4,7 +4,7 @@
  * @module
  */
 
-import { type Envelope, KezError, signatureInput } from "../protocol/mod.ts";
+import { type Envelope, type KezError, verifyEventSignatureAsync } from "../protocol/mod.ts";
 import { VerifyPool } from "./verify_pool.ts";
 
 /**
@@ -40,20 +40,11 @@ export class SignatureVerifier {
    * @param envelope a structurally valid envelope
    * @returns null when valid, else the `invalid_signature` error
    */
-  check = async (envelope: Envelope): Promise<KezError | null> => {
-    let input;
-    try {
-      input = signatureInput(envelope);
-    } catch (e) {
-      if (e instanceof KezError) return e;
-      throw e;
-    }
-    const kind = input.alg === "ed25519-sha512-jcs" ? "ed25519" : "bip340";
-    const valid = await this.#pool.verify([kind, input.key, input.message, input.sig]);
-    return valid
-      ? null
-      : new KezError("invalid_signature", "Invalid signature: the signature does not verify");
-  };
+  check = (envelope: Envelope): Promise<KezError | null> =>
+    verifyEventSignatureAsync(envelope, ({ alg, key, message, sig }) => {
+      const kind = alg === "ed25519-sha512-jcs" ? "ed25519" : "bip340";
+      return this.#pool.verify([kind, key, message, sig]);
+    });
 
   /** Stops the workers. */
   close(): void {

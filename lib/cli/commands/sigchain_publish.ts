@@ -5,11 +5,10 @@
  */
 
 import { KezClient } from "../../client/mod.ts";
-import { type Command, COMMON_FLAGS, parseCommand } from "../command.ts";
+import type { Command } from "../command.ts";
 import { kezHome } from "../home.ts";
-import { primaryFrom } from "../key_args.ts";
 import { loadLocalChain } from "../local_chain.ts";
-import { serverFrom } from "../sources.ts";
+import { serverArgs } from "../server_args.ts";
 
 const NAME = "sigchain publish";
 
@@ -42,17 +41,7 @@ Options:
   --json          print {"server", "primary", "posted", "present"}
   -h, --help      print this help`,
   async run(args, ctx) {
-    const { values } = parseCommand(NAME, {
-      args,
-      options: {
-        ...COMMON_FLAGS,
-        server: { type: "string" },
-        nsec: { type: "string" },
-        primary: { type: "string" },
-      },
-    }, []);
-    const server = serverFrom(values.server, NAME);
-    const primary = primaryFrom(values, ctx.io.env, NAME);
+    const { server, primary } = serverArgs(NAME, args, ctx.io.env);
     const chain = await loadLocalChain(kezHome(ctx.io.env), primary);
     const { posted, present } = await new KezClient(server, ctx.client).publish(chain);
     return {

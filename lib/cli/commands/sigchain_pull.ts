@@ -7,11 +7,10 @@
 
 import { forkSeq, KezClient } from "../../client/mod.ts";
 import { KezError } from "../../protocol/mod.ts";
-import { type Command, COMMON_FLAGS, parseCommand } from "../command.ts";
+import type { Command } from "../command.ts";
 import { kezHome } from "../home.ts";
-import { primaryFrom } from "../key_args.ts";
 import { loadLocalChain, saveLocalChain } from "../local_chain.ts";
-import { serverFrom } from "../sources.ts";
+import { serverArgs } from "../server_args.ts";
 
 const NAME = "sigchain pull";
 
@@ -45,17 +44,7 @@ Options:
   --json          print {"server", "primary", "pulled", "length", "head", "unpublished"}
   -h, --help      print this help`,
   async run(args, ctx) {
-    const { values } = parseCommand(NAME, {
-      args,
-      options: {
-        ...COMMON_FLAGS,
-        server: { type: "string" },
-        nsec: { type: "string" },
-        primary: { type: "string" },
-      },
-    }, []);
-    const server = serverFrom(values.server, NAME);
-    const primary = primaryFrom(values, ctx.io.env, NAME);
+    const { server, primary } = serverArgs(NAME, args, ctx.io.env);
     const home = kezHome(ctx.io.env);
     const local = await loadLocalChain(home, primary);
     const remote = await new KezClient(server, ctx.client).getChain(primary, { since: local });
