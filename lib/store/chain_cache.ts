@@ -15,7 +15,7 @@ import type { ChainState } from "./chain_state.ts";
  * ```ts
  * import { ChainCache } from "./chain_cache.ts";
  * import { ChainState } from "./chain_state.ts";
- * const cache = new ChainCache(1_000);
+ * const cache = new ChainCache(10_000);
  * cache.put("a", new ChainState());
  * if (cache.get("a") === undefined) throw new Error("cached");
  * ```

@@ -54,9 +54,13 @@ export class ChainState implements ChainTip {
     return this.#head;
   }
 
-  /** Roughly how many bytes of memory the state holds, for the cache's budget. */
+  /**
+   * Roughly how many bytes of memory the state holds, for the cache's budget:
+   * measured, a one-event chain costs the process about 1.5 KiB beyond its
+   * bytes (objects, the set, the buffer's allocation).
+   */
   get weight(): number {
-    return 128 + this.#bytes.byteLength + 8 * this.#ends.length + 2 * this.#subjectChars;
+    return 1536 + this.#bytes.byteLength + 16 * this.#ends.length + 2 * this.#subjectChars;
   }
 
   /**

@@ -41,7 +41,7 @@ export interface SqliteStoreOptions {
    * `unavailable`, in milliseconds. The wait blocks this process, so keep it short.
    */
   readonly busyTimeoutMs?: number;
-  /** The memory, roughly, that cached chains may hold; 32 MiB by default. */
+  /** The memory, roughly, that cached chains may hold; 24 MiB by default. */
   readonly cacheBytes?: number;
   /** How signatures are checked; WebCrypto for Ed25519 by default. */
   readonly checkSignature?: SignatureCheck;
@@ -131,7 +131,7 @@ export class SqliteStore implements Store {
     this.#dataVersion = db.prepare("PRAGMA data_version");
     this.#lastVersion = this.#version();
     this.#versionCheckMs = options.otherWritersCheckMs ?? 25;
-    this.#cache = new ChainCache(options.cacheBytes ?? 32 * 1024 * 1024);
+    this.#cache = new ChainCache(options.cacheBytes ?? 24 * 1024 * 1024);
     this.#checkSignature = options.checkSignature ?? verifyEventSignatureAsync;
   }
 
@@ -327,9 +327,10 @@ export class SqliteStore implements Store {
 
   #read<T>(primary: Primary, pick: (state: ChainState, head: StoredHead) => T): Promise<T | null> {
     try {
-      if (performance.now() - this.#lastVersionCheck >= this.#versionCheckMs) {
-        this.#noticeOtherWriters();
-      }
+      // While a batch is in flight, a change is most likely its commit, seen
+      // before its answer; the next look, after the answer, tells.
+      const due = performance.now() - this.#lastVersionCheck >= this.#versionCheckMs;
+      if (due && this.#writing === null) this.#noticeOtherWriters();
       const state = this.#state(primary.text);
       if (state.length === 0) return Promise.resolve(null);
       const head = { seq: state.length - 1, hash: state.head!, bytes: state.headBytes() };
