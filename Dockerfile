@@ -1,18 +1,21 @@
 # kez-sig-server as one compiled binary on a distroless base.
 #
 #   docker build -t kez-sig-server .
-#   docker run -d --name kez -p 7878:7878 -v kez-data:/data kez-sig-server
+#   docker run -d --name kez -p 7878:7878 -v kez-data:/data --stop-timeout 15 kez-sig-server
 #
 # The database is /data/chains.db; keep /data on a volume.
 
 # Build stage: cache the npm dependencies from deno.lock, then compile.
-# `deno compile` downloads the denort runtime from dl.deno.land once.
+# `deno compile` downloads the denort runtime from dl.deno.land once. The
+# worker modules are included: the server verifies signatures and commits on
+# worker threads (the same flags as `deno task compile`).
 FROM denoland/deno:2.9.6 AS build
 WORKDIR /src
 COPY deno.json deno.lock main.ts ./
 COPY lib/ lib/
 RUN deno install --frozen --entrypoint main.ts
 RUN deno compile --frozen --allow-net --allow-read --allow-write --allow-env \
+      --include lib/verify/verify_worker.ts --include lib/store/writer_worker.ts \
       --output /out/kez-sig-server main.ts \
  && mkdir -p /out/data
 
@@ -25,6 +28,9 @@ ENV KEZ_BIND=0.0.0.0:7878 \
 VOLUME /data
 EXPOSE 7878
 USER 65532:65532
+# No shell or curl here: the binary checks /v1/healthz itself, on KEZ_BIND's port.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=10s --retries=3 \
+  CMD ["/usr/local/bin/kez-sig-server", "healthcheck"]
 # SIGTERM: finish the requests in flight, close the database, exit 0.
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["/usr/local/bin/kez-sig-server"]

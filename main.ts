@@ -1,6 +1,8 @@
 /**
  * The `kez-sig-server` binary: reads flags and environment (spec §9), opens
- * the database, serves the API, and shuts down gracefully on SIGINT or SIGTERM.
+ * the database, serves the API, and shuts down gracefully on SIGINT or
+ * SIGTERM; or runs one maintenance command (`backup`, `verify`, `stats`,
+ * `healthcheck`).
  *
  * @example
  * ```ts
@@ -11,18 +13,25 @@
  * @module
  */
 
-import denoJson from "./deno.json" with { type: "json" };
-import { type Command, parseCommand, USAGE } from "./lib/config/mod.ts";
-import { serve } from "./lib/http/mod.ts";
+import { type Command, type Config, parseCommand } from "./lib/config/mod.ts";
+import { BODY_TIMEOUT_MS, serve } from "./lib/http/mod.ts";
 import { createLogger } from "./lib/log/mod.ts";
+import { Metrics, runMaintenance, StoredCounts, VERSION } from "./lib/ops/mod.ts";
 import { SqliteStore } from "./lib/store/mod.ts";
 import { SignatureVerifier } from "./lib/verify/mod.ts";
 
-/** The server's version, from `deno.json`. */
-export const VERSION: string = denoJson.version;
+export { VERSION };
 
 /** Exit status for a usage error or an unusable address or database (spec §9). */
 const EXIT_USAGE = 2;
+
+/**
+ * How long a stop waits for the requests in flight, in milliseconds. Longer
+ * than a body may take to arrive, so every request still being read gets its
+ * answer; but `Deno.serve` also waits for bodies that a client stopped
+ * sending after an early answer (a 413), which could hold the exit forever.
+ */
+export const SHUTDOWN_GRACE_MS: number = BODY_TIMEOUT_MS + 1000;
 
 function fail(message: string): number {
   console.error(`kez-sig-server: ${message}`);
@@ -45,11 +54,13 @@ async function removeDatabase(path: string): Promise<void> {
 }
 
 /**
- * Runs the server until it is told to stop.
+ * Runs the binary: the server until it is told to stop, or one maintenance
+ * command.
  *
  * @param args the command-line arguments
- * @returns the process exit status: 0 after a clean stop or `--help`/`--version`,
- *   2 for a bad flag or an unusable address or database
+ * @returns the process exit status: for the server, 0 after a clean stop or
+ *   `--help`/`--version`, 2 for a bad flag or an unusable address or database;
+ *   for a maintenance command, 0 on success, 1 on failure, 2 for a usage error
  */
 export async function main(args: readonly string[]): Promise<number> {
   let command: Command;
@@ -58,16 +69,22 @@ export async function main(args: readonly string[]): Promise<number> {
   } catch (e) {
     return fail(`${(e as Error).message}\nTry 'kez-sig-server --help'.`);
   }
-  if (command.kind === "help") {
-    console.log(USAGE);
-    return 0;
+  switch (command.kind) {
+    case "help":
+      console.log(command.text);
+      return 0;
+    case "version":
+      console.log(`kez-sig-server ${VERSION}`);
+      return 0;
+    case "serve":
+      return await serveUntilStopped(command.config);
+    default:
+      return await runMaintenance(command);
   }
-  if (command.kind === "version") {
-    console.log(`kez-sig-server ${VERSION}`);
-    return 0;
-  }
-  const { config } = command;
-  const logger = createLogger(config.logLevel);
+}
+
+async function serveUntilStopped(config: Config): Promise<number> {
+  const logger = createLogger(config.logLevel, undefined, config.logFormat);
 
   const existed = await exists(config.db);
   let store: SqliteStore;
@@ -78,12 +95,18 @@ export async function main(args: readonly string[]): Promise<number> {
     verifier.close();
     return fail(`Cannot open database "${config.db}": ${(e as Error).message}`);
   }
+  // An in-memory database cannot be opened a second time, to be counted.
+  const stored = config.metrics && config.db !== ":memory:"
+    ? new StoredCounts(config.db)
+    : undefined;
+  const metrics = config.metrics ? new Metrics({ stored }) : undefined;
 
   let server: Deno.HttpServer<Deno.NetAddr>;
   try {
     server = serve({
       store,
       logger,
+      metrics,
       hostname: config.bind.hostname,
       port: config.bind.port,
       onListen: ({ hostname, port }) => {
@@ -103,14 +126,22 @@ export async function main(args: readonly string[]): Promise<number> {
     );
   }
 
+  let graceOver!: () => void;
+  const grace = new Promise<"grace over">((resolve) => graceOver = () => resolve("grace over"));
+  let graceTimer: ReturnType<typeof setTimeout> | undefined;
   const stop = () => {
     logger.info("shutting down: finishing requests in flight");
     server.shutdown();
+    graceTimer ??= setTimeout(graceOver, SHUTDOWN_GRACE_MS);
   };
   const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
   for (const signal of signals) Deno.addSignalListener(signal, stop);
-  await server.finished;
+  if ((await Promise.race([server.finished, grace])) === "grace over") {
+    logger.warn(`stopped waiting for requests in flight after ${SHUTDOWN_GRACE_MS / 1000} s`);
+  }
+  clearTimeout(graceTimer);
   for (const signal of signals) Deno.removeSignalListener(signal, stop);
+  stored?.close();
   await store.close();
   verifier.close();
   logger.info("stopped");

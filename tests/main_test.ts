@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
+/** The permissions of `deno task start` and of the compiled binary. */
+const PERMISSIONS = ["--allow-net", "--allow-read", "--allow-write", "--allow-env"];
 
 /** Runs the server binary's entry point with arguments and environment, to completion. */
 async function run(args: string[], env: Record<string, string> = {}) {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...args],
+    args: ["run", ...PERMISSIONS, MAIN, ...args],
     env,
     stdout: "piped",
     stderr: "piped",
@@ -17,7 +19,7 @@ async function run(args: string[], env: Record<string, string> = {}) {
 /** Starts the server, collects its log, and waits until it logs its address. */
 async function start(args: string[], env: Record<string, string> = {}) {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...args],
+    args: ["run", ...PERMISSIONS, MAIN, ...args],
     env,
     stdout: "null",
     stderr: "piped",
@@ -56,11 +58,12 @@ Deno.test("main: --help and --version exit 0", async (t) => {
   await t.step("--help lists every flag and its variable", async () => {
     const { code, stdout } = await run(["--help"]);
     assert.equal(code, 0);
-    for (
-      const word of ["--bind", "KEZ_BIND", "--db", "KEZ_DB", "--log-level", "KEZ_LOG", "RUST_LOG"]
-    ) {
-      assert.ok(stdout.includes(word), word);
-    }
+    const words = [
+      ["--bind", "KEZ_BIND", "--db", "KEZ_DB", "--log-level", "KEZ_LOG", "RUST_LOG"],
+      ["--log-format", "KEZ_LOG_FORMAT", "--metrics", "KEZ_METRICS", "--verify-workers"],
+      ["KEZ_VERIFY_WORKERS", "backup <file>", "verify", "stats", "healthcheck"],
+    ].flat();
+    for (const word of words) assert.ok(stdout.includes(word), word);
   });
   await t.step("--version names the version of deno.json", async () => {
     const { code, stdout } = await run(["--version"]);
@@ -80,6 +83,12 @@ Deno.test("main: bad configuration exits 2 with a clear message", async (t) => {
       ["an unknown log level", ["--log-level", "loud"], {}, /"loud" is not one of/],
       ["a bad verify-worker count", ["--verify-workers=-1"], {}, /Cannot use -1 verify workers/],
       ["a bad KEZ_VERIFY_WORKERS", [], { KEZ_VERIFY_WORKERS: "many" }, /Cannot use many verify/],
+      ["an unknown log format", ["--log-format", "xml"], {}, /Cannot parse log format "xml"/],
+      ["a bad KEZ_LOG_FORMAT", [], { KEZ_LOG_FORMAT: "JSON" }, /log format "JSON"/],
+      ["a bad --metrics", ["--metrics=yes"], {}, /Cannot parse metrics setting "yes"/],
+      ["a bad KEZ_METRICS", [], { KEZ_METRICS: "1" }, /Cannot parse metrics setting "1"/],
+      ["--metrics without its value", ["--metrics"], {}, /--metrics/],
+      ["an unknown command", ["serve"], {}, /Unknown command 'serve'/],
       [
         "a database in a missing directory",
         ["--db", `${dir}/no/such/dir/x.db`, "--bind", "127.0.0.1:0"],
@@ -167,6 +176,72 @@ Deno.test("main: SIGTERM and SIGINT finish requests in flight and exit 0", async
         assert.equal((await server.finished()).code, 0);
         assert.match(server.log(), /shutting down/);
         assert.match(server.log(), /stopped/);
+      });
+    });
+  }
+});
+
+Deno.test("main: --log-format json writes one JSON object per line", async () => {
+  await withDir(async (dir) => {
+    const server = await start(["--bind", "127.0.0.1:0", "--db", `${dir}/a.db`], {
+      KEZ_LOG_FORMAT: "json",
+    });
+    const res = await fetch(`${server.base}/v1/sigchains/ed25519/AB/head`, {
+      headers: { "x-request-id": "trace-7" },
+    });
+    assert.equal(res.headers.get("x-request-id"), "trace-7");
+    await res.body?.cancel();
+    server.child.kill("SIGTERM");
+    assert.equal((await server.finished()).code, 0);
+    const records = server.log().trimEnd().split("\n").map((line) => JSON.parse(line));
+    for (const record of records) {
+      assert.match(record.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      assert.equal(typeof record.level, "string");
+      assert.equal(typeof record.msg, "string");
+    }
+    const request = records.find((r) => r.request_id === "trace-7");
+    assert.ok(request, server.log());
+    assert.deepEqual(
+      { ...request, time: undefined, duration_ms: undefined, msg: undefined },
+      {
+        time: undefined,
+        level: "info",
+        msg: undefined,
+        request_id: "trace-7",
+        method: "GET",
+        route: "/v1/sigchains/{scheme}/{id}/head",
+        path: "/v1/sigchains/ed25519/AB/head",
+        status: 400,
+        duration_ms: undefined,
+      },
+    );
+    assert.equal(typeof request.duration_ms, "number");
+    assert.match(request.msg, /^GET \/v1\/sigchains\/ed25519\/AB\/head 400 \d+\.\dms$/);
+  });
+});
+
+Deno.test("main: /metrics is on by default, off with --metrics false or KEZ_METRICS", async (t) => {
+  const cases: [string, string[], Record<string, string>, number][] = [
+    ["by default", [], {}, 200],
+    ["--metrics=false", ["--metrics=false"], {}, 404],
+    ["KEZ_METRICS=false", [], { KEZ_METRICS: "false" }, 404],
+    [
+      "--metrics true beats KEZ_METRICS=false",
+      ["--metrics", "true"],
+      { KEZ_METRICS: "false" },
+      200,
+    ],
+  ];
+  for (const [name, args, env, status] of cases) {
+    await t.step(name, async () => {
+      await withDir(async (dir) => {
+        const server = await start(["--bind", "127.0.0.1:0", "--db", `${dir}/a.db`, ...args], env);
+        const res = await fetch(`${server.base}/metrics`);
+        assert.equal(res.status, status);
+        if (status === 200) assert.match(await res.text(), /^kez_events_stored 0$/m);
+        else await res.body?.cancel();
+        server.child.kill("SIGTERM");
+        assert.equal((await server.finished()).code, 0);
       });
     });
   }

@@ -6,8 +6,10 @@
  */
 
 import { parseArgs } from "node:util";
-import { type LogLevel, parseLogLevel } from "../log/mod.ts";
+import { type LogFormat, type LogLevel, parseLogFormat, parseLogLevel } from "../log/mod.ts";
 import { type BindAddress, parseBind } from "./bind.ts";
+import { DEFAULTS } from "./defaults.ts";
+import { USAGE } from "./usage.ts";
 
 /** Everything the server is told at start. */
 export interface Config {
@@ -17,66 +19,53 @@ export interface Config {
   readonly db: string;
   /** The least severe log level written. */
   readonly logLevel: LogLevel;
+  /** The log line form. */
+  readonly logFormat: LogFormat;
+  /** Whether `GET /metrics` is served. */
+  readonly metrics: boolean;
   /** How many threads verify signatures; 0 verifies on the thread that serves HTTP. */
   readonly verifyWorkers: number;
 }
 
-/** What the command line asks for. */
-export type Command =
-  | { readonly kind: "help" }
+/** What the server's command line asks for. */
+export type ServeCommand =
+  | { readonly kind: "help"; readonly text: string }
   | { readonly kind: "version" }
   | { readonly kind: "serve"; readonly config: Config };
 
-/** The defaults of spec §9. */
-export const DEFAULTS = { bind: "0.0.0.0:7878", db: "kez-sigchains.db", logLevel: "info" } as const;
+/** Reads an environment variable. */
+export type Env = (name: string) => string | undefined;
 
 /** Most signature-verification threads: more than cores only adds contention. */
 const MAX_VERIFY_WORKERS = 64;
 
-/** The `--help` text. */
-export const USAGE = `kez-sig-server: the KEZ sigchain server
-
-Usage: kez-sig-server [options]
-
-Options:
-  --bind <host:port>    address to listen on   (env KEZ_BIND; default ${DEFAULTS.bind})
-  --db <path>           SQLite database file    (env KEZ_DB; default ${DEFAULTS.db})
-  --log-level <level>   error|warn|info|debug|trace, or a RUST_LOG-style list
-                        (env KEZ_LOG, else RUST_LOG; default ${DEFAULTS.logLevel})
-  --verify-workers <n>  threads that verify signatures, 0 for none
-                        (env KEZ_VERIFY_WORKERS; default: the number of cores)
-  -h, --help            print this help and exit
-  -V, --version         print the version and exit
-`;
-
 /**
- * Reads the command line and environment.
+ * Reads the server's flags and environment.
  *
  * @param args the arguments after the program name
  * @param env reads an environment variable
- * @returns what to do
+ * @returns help, version, or the configuration to serve with
  * @throws {TypeError} for an unknown flag, a missing value or a bad value
  *
  * @example
  * ```ts
- * import { parseCommand } from "./config.ts";
- * const env = (name: string) => ({ KEZ_DB: "/data/a.db", RUST_LOG: "debug" } as Record<string, string>)[name];
- * const cmd = parseCommand(["--bind", "127.0.0.1:9000"], env);
- * if (cmd.kind !== "serve" || cmd.config.db !== "/data/a.db" || cmd.config.logLevel !== "debug") {
+ * import { parseServe } from "./config.ts";
+ * const env = (name: string) => ({ KEZ_DB: "/data/a.db", KEZ_METRICS: "false" } as Record<string, string>)[name];
+ * const cmd = parseServe(["--log-format", "json"], env);
+ * if (cmd.kind !== "serve" || cmd.config.db !== "/data/a.db" || cmd.config.metrics) {
  *   throw new Error("unexpected");
  * }
  * ```
  */
-export function parseCommand(
-  args: readonly string[],
-  env: (name: string) => string | undefined,
-): Command {
+export function parseServe(args: readonly string[], env: Env): ServeCommand {
   const { values } = parseArgs({
     args: [...args],
     options: {
       bind: { type: "string" },
       db: { type: "string" },
       "log-level": { type: "string" },
+      "log-format": { type: "string" },
+      metrics: { type: "string" },
       "verify-workers": { type: "string" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean", short: "V" },
@@ -84,21 +73,48 @@ export function parseCommand(
     strict: true,
     allowPositionals: false,
   });
-  if (values.help) return { kind: "help" };
+  if (values.help) return { kind: "help", text: USAGE };
   if (values.version) return { kind: "version" };
-  const db = values.db ?? env("KEZ_DB") ?? DEFAULTS.db;
-  if (db === "") throw new TypeError("Cannot use database path: it is empty");
   return {
     kind: "serve",
     config: {
       bind: parseBind(values.bind ?? env("KEZ_BIND") ?? DEFAULTS.bind),
-      db,
+      db: databasePath(values.db, env),
       logLevel: parseLogLevel(
         values["log-level"] ?? env("KEZ_LOG") ?? env("RUST_LOG") ?? DEFAULTS.logLevel,
       ),
+      logFormat: parseLogFormat(
+        values["log-format"] ?? env("KEZ_LOG_FORMAT") ?? DEFAULTS.logFormat,
+      ),
+      metrics: parseSwitch("metrics", values.metrics ?? env("KEZ_METRICS") ?? DEFAULTS.metrics),
       verifyWorkers: parseWorkers(values["verify-workers"] ?? env("KEZ_VERIFY_WORKERS")),
     },
   };
+}
+
+/**
+ * The database path from `--db`, else `KEZ_DB`, else the default.
+ *
+ * @param flag the `--db` value, if given
+ * @param env reads an environment variable
+ * @returns the path
+ * @throws {TypeError} when it is empty
+ *
+ * @example
+ * ```ts
+ * import { databasePath } from "./config.ts";
+ * if (databasePath(undefined, () => undefined) !== "kez-sigchains.db") throw new Error("default");
+ * ```
+ */
+export function databasePath(flag: string | undefined, env: Env): string {
+  const db = flag ?? env("KEZ_DB") ?? DEFAULTS.db;
+  if (db === "") throw new TypeError("Cannot use database path: it is empty");
+  return db;
+}
+
+function parseSwitch(name: string, text: string): boolean {
+  if (text === "true" || text === "false") return text === "true";
+  throw new TypeError(`Cannot parse ${name} setting "${text}": expected true or false`);
 }
 
 function parseWorkers(text: string | undefined): number {

@@ -1,15 +1,20 @@
 /**
  * The whole HTTP application as one request handler: routing, CORS, error
- * answers and the request log.
+ * answers, request ids, metrics and the request log.
  *
  * @module
  */
 
 import type { Logger } from "../log/mod.ts";
-import { KezError } from "../protocol/mod.ts";
+import { type Metrics, openApiDocument } from "../ops/mod.ts";
+import { type ErrorCode, KezError } from "../protocol/mod.ts";
 import type { Store } from "../store/mod.ts";
+import { metricsRoute } from "./metrics_route.ts";
+import { openApiRoute } from "./openapi_route.ts";
+import { requestIdHeader } from "./request_id.ts";
 import { CORS_ORIGIN, errorResponse, type HeaderPairs } from "./responses.ts";
-import { route } from "./router.ts";
+import { PREFLIGHT_ROUTE, routeLabel, UNMATCHED_ROUTE } from "./route_label.ts";
+import { type Handler, type Route, route } from "./router.ts";
 import { sigchainRoutes } from "./sigchain_routes.ts";
 
 /** What the application needs. */
@@ -18,6 +23,8 @@ export interface AppOptions {
   readonly store: Store;
   /** Where the request log and errors go. */
   readonly logger: Logger;
+  /** Counts requests and serves them at `GET /metrics`; without it, neither. */
+  readonly metrics?: Metrics | undefined;
 }
 
 /** The preflight answer's headers: CORS wide open (spec §6). */
@@ -31,10 +38,47 @@ const PREFLIGHT: HeaderPairs = [
 /** Longest path written to the request log, so a huge URL cannot flood it. */
 const LOGGED_PATH_CHARS = 200;
 
+/** The route whose answers count as events appended or rejected. */
+const EVENTS_ROUTE = "/v1/sigchains/{scheme}/{id}/events";
+
 /**
- * Builds the request handler of the server.
+ * Where a route's handler notes, on the request itself, which route took it:
+ * the router does not say, and a property costs less per request than a map.
+ */
+const ROUTE_INDEX = Symbol("route index");
+type RoutedRequest = Request & { [ROUTE_INDEX]?: number };
+
+/**
+ * Every route the application answers, in the order they are tried.
  *
- * @param options the store and the logger
+ * @param options the store and whether metrics are on
+ * @returns the routes
+ *
+ * @example
+ * ```ts
+ * import { appRoutes } from "./app.ts";
+ * import { SqliteStore } from "../store/mod.ts";
+ * import { createLogger } from "../log/mod.ts";
+ * const store = SqliteStore.open(":memory:");
+ * if (appRoutes({ store, logger: createLogger("error") }).length !== 5) throw new Error("five");
+ * await store.close();
+ * ```
+ */
+export function appRoutes(options: AppOptions): Route[] {
+  const { store, metrics } = options;
+  return [
+    ...sigchainRoutes(store),
+    openApiRoute(openApiDocument({ metrics: metrics !== undefined })),
+    ...(metrics === undefined ? [] : [metricsRoute(metrics)]),
+  ];
+}
+
+/**
+ * Builds the request handler of the server. Every answer, errors included,
+ * carries `X-Request-Id`: the client's when valid, else a new one. Routes
+ * build their answers with {@linkcode requestIdHeader}.
+ *
+ * @param options the store, the logger and the metrics
  * @returns a handler for `Deno.serve`
  *
  * @example
@@ -44,15 +88,23 @@ const LOGGED_PATH_CHARS = 200;
  * import { createLogger } from "../log/mod.ts";
  * const store = SqliteStore.open(":memory:");
  * const app = createApp({ store, logger: createLogger("error") });
- * const res = await app(new Request("http://x/v1/healthz"));
- * if (res.status !== 200) throw new Error(String(res.status));
+ * const res = await app(new Request("http://x/v1/healthz", { headers: { "x-request-id": "a1" } }));
+ * if (res.status !== 200 || res.headers.get("x-request-id") !== "a1") throw new Error("unexpected");
  * await res.body?.cancel();
  * await store.close();
  * ```
  */
 export function createApp(options: AppOptions): (req: Request) => Promise<Response> {
-  const { store, logger } = options;
-  const router = route(sigchainRoutes(store), (req, allow) => {
+  const { logger, metrics } = options;
+  const routes = appRoutes(options);
+  const labels = [...routes.map((r) => routeLabel(r.pattern)), PREFLIGHT_ROUTE, UNMATCHED_ROUTE];
+  const preflight = routes.length;
+  const unmatched = routes.length + 1;
+  const events = routes.findIndex((r, i) => r.method === "POST" && labels[i] === EVENTS_ROUTE);
+  const counting = metrics === undefined
+    ? null
+    : { metrics, series: labels.map((label) => metrics.series(label)) };
+  const router = route(routes.map(noting), (req, allow) => {
     if (allow.length === 0) {
       throw new KezError("not_found", `No route for ${new URL(req.url).pathname}`);
     }
@@ -60,24 +112,53 @@ export function createApp(options: AppOptions): (req: Request) => Promise<Respon
       "method_not_allowed",
       `Method ${req.method} is not allowed here; use ${allow.join(", ")}`,
     );
-    return errorResponse(error, logger, [["allow", allow.join(", ")]]);
+    return errorResponse(error, logger, [["allow", allow.join(", ")], requestIdHeader(req)]);
   });
 
   return async (req) => {
     const started = performance.now();
+    const idHeader = requestIdHeader(req);
     let res: Response;
+    let code: ErrorCode | null = null;
     try {
       res = req.method === "OPTIONS"
-        ? new Response(null, { status: 204, headers: PREFLIGHT })
+        ? new Response(null, { status: 204, headers: [...PREFLIGHT, idHeader] })
         : await router(req);
     } catch (e) {
-      res = errorResponse(e, logger);
+      res = errorResponse(e, logger, [idHeader]);
+      code = e instanceof KezError ? e.code : "internal";
+    }
+    const index = req.method === "OPTIONS"
+      ? preflight
+      : (req as RoutedRequest)[ROUTE_INDEX] ?? unmatched;
+    const ms = performance.now() - started;
+    if (counting !== null) {
+      counting.series[index]!.observe(req.method, res.status, ms);
+      if (index === events) {
+        if (res.status === 201) counting.metrics.appended();
+        // A refusal answered rather than thrown (a stalled body's 408) counts by its status.
+        else counting.metrics.rejected(code ?? `http_${res.status}`);
+      }
     }
     if (logger.enabled("info")) {
-      const path = new URL(req.url).pathname.slice(0, LOGGED_PATH_CHARS);
-      const ms = (performance.now() - started).toFixed(1);
-      logger.info(`${req.method} ${path} ${res.status} ${ms}ms`);
+      logger.request({
+        requestId: idHeader[1],
+        method: req.method,
+        route: labels[index]!,
+        path: new URL(req.url).pathname.slice(0, LOGGED_PATH_CHARS),
+        status: res.status,
+        durationMs: ms,
+      });
     }
     return res;
   };
+}
+
+/** A route whose handler first notes its index on the request. */
+function noting(r: Route, index: number): Route {
+  const handler: Handler = (req, params, search) => {
+    (req as RoutedRequest)[ROUTE_INDEX] = index;
+    return r.handler(req, params, search);
+  };
+  return { ...r, handler };
 }

@@ -1,7 +1,7 @@
 /**
  * The HTTP API of spec §6 on `Deno.serve`: a small router, the sigchain
- * routes, body limits, caching headers and the one place errors become
- * answers.
+ * routes, body limits, caching headers, the one place errors become
+ * answers, request ids, and the metrics and OpenAPI routes.
  *
  * @example
  * ```ts
@@ -22,7 +22,11 @@
 export * from "./app.ts";
 export * from "./body.ts";
 export * from "./caching.ts";
+export * from "./metrics_route.ts";
+export * from "./openapi_route.ts";
+export * from "./request_id.ts";
 export * from "./responses.ts";
+export * from "./route_label.ts";
 export * from "./router.ts";
 export * from "./server.ts";
 export * from "./sigchain_routes.ts";

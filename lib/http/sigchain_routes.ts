@@ -1,5 +1,6 @@
 /**
  * The routes of spec §6: health, a chain as JSONL, its head, and appending.
+ * Every answer is built with the request's `X-Request-Id` among its headers.
  *
  * @module
  */
@@ -14,8 +15,9 @@ import {
   toChainEvent,
 } from "../protocol/mod.ts";
 import type { Store, StoredHead } from "../store/mod.ts";
-import { readBody } from "./body.ts";
+import { BodyTimeoutError, readBody, timeoutResponse } from "./body.ts";
 import { etagOf, noneMatch, parseAfter } from "./caching.ts";
+import { requestIdHeader } from "./request_id.ts";
 import { bytesResponse, CORS_ORIGIN, type HeaderPairs, jsonResponse } from "./responses.ts";
 import type { Params, Route } from "./router.ts";
 
@@ -30,7 +32,11 @@ function notFound(primary: Primary): KezError {
 /** The `304`, or the headers a `200` carries, for a chain with this head (§6.2). */
 function conditional(req: Request, head: StoredHead): Response | HeaderPairs {
   const etag = etagOf(head.hash);
-  const headers: HeaderPairs = [["etag", etag], ["cache-control", "no-cache"]];
+  const headers: HeaderPairs = [
+    ["etag", etag],
+    ["cache-control", "no-cache"],
+    requestIdHeader(req),
+  ];
   if (noneMatch(req.headers.get("if-none-match"), etag)) {
     return new Response(null, { status: 304, headers: [...headers, CORS_ORIGIN] });
   }
@@ -58,7 +64,7 @@ export function sigchainRoutes(store: Store): Route[] {
     {
       method: "GET",
       pattern: path("/v1/healthz"),
-      handler: () => jsonResponse(200, { status: "ok" }),
+      handler: (req) => jsonResponse(200, { status: "ok" }, [requestIdHeader(req)]),
     },
     {
       method: "GET",
@@ -90,10 +96,22 @@ export function sigchainRoutes(store: Store): Route[] {
       pattern: path("/v1/sigchains/:scheme/:id/events"),
       handler: async (req, params) => {
         const primary = primaryOf(params);
-        const envelope = parseEnvelope(parseJson(await readBody(req)));
+        let body: Uint8Array;
+        try {
+          body = await readBody(req);
+        } catch (e) {
+          // A body that stalls is answered 408 and its connection closed (see body.ts).
+          if (e instanceof BodyTimeoutError) {
+            const res = timeoutResponse(e);
+            res.headers.set(...requestIdHeader(req));
+            return res;
+          }
+          throw e;
+        }
+        const envelope = parseEnvelope(parseJson(body));
         checkPrimary(envelope, primary.text);
         const { seq, hash } = await store.append(toChainEvent(envelope));
-        return jsonResponse(201, { seq, hash });
+        return jsonResponse(201, { seq, hash }, [requestIdHeader(req)]);
       },
     },
   ];

@@ -4,8 +4,25 @@
  * @module
  */
 
+import { formatLine, type LogFields, type LogFormat } from "./format.ts";
 import { LEVELS, type LogLevel } from "./level.ts";
 import { type LogSink, streamSink } from "./sink.ts";
+
+/** One answered request, as the request log records it. */
+export interface RequestRecord {
+  /** The request id echoed in `X-Request-Id`. */
+  readonly requestId: string;
+  /** The request method. */
+  readonly method: string;
+  /** The route pattern that answered, such as `/v1/sigchains/{scheme}/{id}`. */
+  readonly route: string;
+  /** The path as sent, cut to a bounded length. */
+  readonly path: string;
+  /** The answer's status. */
+  readonly status: number;
+  /** How long answering took, in milliseconds. */
+  readonly durationMs: number;
+}
 
 /** Writes log records at or above its level. */
 export interface Logger {
@@ -29,11 +46,30 @@ export interface Logger {
   /** Everything. @param message the record */
   trace(message: string): void;
   /**
+   * Records one answered request at `info`: `METHOD path status 1.2ms` in the
+   * pretty form; the JSON form adds the request id, route and duration as fields.
+   *
+   * @param record the request
+   */
+  request(record: RequestRecord): void;
+  /**
    * Resolves once every record so far is written.
    *
    * @returns when written
    */
   flush(): Promise<void>;
+}
+
+/** A request's JSON fields, named as log collectors commonly name them. */
+function requestFields(r: RequestRecord): LogFields {
+  return {
+    request_id: r.requestId,
+    method: r.method,
+    route: r.route,
+    path: r.path,
+    status: r.status,
+    duration_ms: Math.round(r.durationMs * 1000) / 1000,
+  };
 }
 
 /**
@@ -42,6 +78,7 @@ export interface Logger {
  * @param level the least severe level to write
  * @param sink where finished lines go: a sink, or a function taking each line;
  *   standard error, written in batches, by default
+ * @param format the line form: `pretty` (the default) or `json`
  * @returns the logger
  *
  * @example
@@ -52,20 +89,25 @@ export interface Logger {
  * log.info("dropped");
  * log.error("kept");
  * if (lines.length !== 1 || !lines[0]!.includes("ERROR kept")) throw new Error(lines.join());
+ *
+ * const json: string[] = [];
+ * const request = { requestId: "r1", method: "GET", route: "/v1/healthz", path: "/v1/healthz" };
+ * createLogger("info", (line) => json.push(line), "json").request({ ...request, status: 200, durationMs: 0.4 });
+ * if (JSON.parse(json[0]!).request_id !== "r1") throw new Error(json[0]);
  * ```
  */
 export function createLogger(
   level: LogLevel,
   sink: LogSink | ((line: string) => void) = streamSink(),
+  format: LogFormat = "pretty",
 ): Logger {
   const out = typeof sink === "function" ? { write: sink, flush: () => Promise.resolve() } : sink;
   const rank = LEVELS.indexOf(level);
   const enabled = (l: LogLevel) => LEVELS.indexOf(l) <= rank;
-  const at = (l: LogLevel) => (message: string) => {
-    if (enabled(l)) {
-      out.write(`${new Date().toISOString()} ${l.toUpperCase().padEnd(5)} ${message}`);
-    }
+  const write = (l: LogLevel, message: string, fields?: LogFields) => {
+    if (enabled(l)) out.write(formatLine(format, new Date().toISOString(), l, message, fields));
   };
+  const at = (l: LogLevel) => (message: string) => write(l, message);
   return {
     level,
     enabled,
@@ -74,6 +116,10 @@ export function createLogger(
     info: at("info"),
     debug: at("debug"),
     trace: at("trace"),
+    request: (r) => {
+      const message = `${r.method} ${r.path} ${r.status} ${r.durationMs.toFixed(1)}ms`;
+      write("info", message, format === "json" ? requestFields(r) : undefined);
+    },
     flush: () => out.flush(),
   };
 }

@@ -1,6 +1,6 @@
 /**
  * Logging: levels with the original server's `RUST_LOG`-style syntax, and a
- * one-line-per-record logger.
+ * one-line-per-record logger writing pretty or JSON lines.
  *
  * @example
  * ```ts
@@ -12,6 +12,7 @@
  * @module
  */
 
+export * from "./format.ts";
 export * from "./level.ts";
 export * from "./logger.ts";
 export * from "./sink.ts";

@@ -1,0 +1,14 @@
+/**
+ * The defaults of the settings: spec §9's, and this server's own.
+ *
+ * @module
+ */
+
+/** Each setting's default, as it would be written on the command line. */
+export const DEFAULTS = {
+  bind: "0.0.0.0:7878",
+  db: "kez-sigchains.db",
+  logLevel: "info",
+  logFormat: "pretty",
+  metrics: "true",
+} as const;

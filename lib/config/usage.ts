@@ -1,0 +1,85 @@
+/**
+ * The `--help` texts of the server and of each maintenance command.
+ *
+ * @module
+ */
+
+import { DEFAULTS } from "./defaults.ts";
+
+const DB_OPTION =
+  `  --db <path>           SQLite database file    (env KEZ_DB; default ${DEFAULTS.db})`;
+const HELP_OPTION = `  -h, --help            print this help and exit`;
+
+/** The `--help` text of the server. */
+export const USAGE = `kez-sig-server: the KEZ sigchain server
+
+Usage: kez-sig-server [options]             serve the API
+       kez-sig-server <command> [options]   maintenance; see kez-sig-server <command> --help
+
+Options:
+  --bind <host:port>    address to listen on   (env KEZ_BIND; default ${DEFAULTS.bind})
+${DB_OPTION}
+  --log-level <level>   error|warn|info|debug|trace, or a RUST_LOG-style list
+                        (env KEZ_LOG, else RUST_LOG; default ${DEFAULTS.logLevel})
+  --log-format <form>   pretty|json             (env KEZ_LOG_FORMAT; default ${DEFAULTS.logFormat})
+  --metrics <on>        true|false: serve GET /metrics (env KEZ_METRICS; default ${DEFAULTS.metrics})
+  --verify-workers <n>  threads that verify signatures, 0 for none
+                        (env KEZ_VERIFY_WORKERS; default: the number of cores)
+${HELP_OPTION}
+  -V, --version         print the version and exit
+
+Commands:
+  backup <file>         write a verified copy of the database, safe while the server runs
+  verify                re-check every stored chain and hash; exit 1 on a problem
+  stats                 count chains and events by op and algorithm; the database size
+  healthcheck           ask a running server's /v1/healthz; exit 0 when healthy, else 1
+`;
+
+/** The `--help` text of each maintenance command. */
+export const COMMAND_USAGE = {
+  backup: `Usage: kez-sig-server backup <file> [--db <path>]
+
+Writes a consistent copy of the database to <file>, which must not exist, while
+the server may be running (SQLite's online backup, in one read snapshot), then
+checks the copy: integrity, schema, and its events against the database. Exit 0 when
+the copy is written and checked, 1 when it is not, 2 for a usage error.
+
+Options:
+${DB_OPTION}
+${HELP_OPTION}
+`,
+  verify: `Usage: kez-sig-server verify [--db <path>]
+
+Re-validates every stored chain from seq 0 with the protocol core: structure,
+links, signatures and ops, the stored hash of every event, and that every stored
+line is canonical JSON. Reads through a read-only connection, chain by chain, so
+it is safe on a live database. Prints each problem (primary and seq) and a
+summary. Exit 0 when there is no problem, 1 when there is one or the database
+cannot be read, 2 for a usage error.
+
+Options:
+${DB_OPTION}
+${HELP_OPTION}
+`,
+  stats: `Usage: kez-sig-server stats [--db <path>]
+
+Prints the number of chains and events, the events by op and by signature
+algorithm, and the size of the database files, from a read-only connection.
+
+Options:
+${DB_OPTION}
+${HELP_OPTION}
+`,
+  healthcheck: `Usage: kez-sig-server healthcheck [--url <url>] [--bind <host:port>]
+
+Asks a running server's health route and exits 0 when it answers 200
+{"status":"ok"} within 5 seconds, else 1. For HEALTHCHECK in images with no
+shell or curl.
+
+Options:
+  --url <url>           the health URL (default: /v1/healthz on the --bind address,
+                        with 0.0.0.0 and :: read as the loopback address)
+  --bind <host:port>    the server's address   (env KEZ_BIND; default ${DEFAULTS.bind})
+${HELP_OPTION}
+`,
+} as const;

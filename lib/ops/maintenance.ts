@@ -1,0 +1,107 @@
+/**
+ * The maintenance commands as the binary runs them: what they print and
+ * their exit status.
+ *
+ * @module
+ */
+
+import type { Command } from "../config/mod.ts";
+import { backupDatabase } from "./backup.ts";
+import { checkHealth } from "./healthcheck.ts";
+import { databaseStats } from "./stats.ts";
+import { verifyDatabase } from "./verify_database.ts";
+
+/** A maintenance command, as parsed from the command line. */
+export type MaintenanceCommand = Extract<
+  Command,
+  { kind: "backup" | "verify" | "stats" | "healthcheck" }
+>;
+
+/** Where a command's output goes: one call per line. */
+export interface Output {
+  /** The result, on standard output. @param line the line */
+  out(line: string): void;
+  /** Failures, on standard error. @param line the line */
+  err(line: string): void;
+}
+
+const CONSOLE: Output = { out: (line) => console.log(line), err: (line) => console.error(line) };
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+function tally(counts: Readonly<Record<string, number>>): string {
+  const entries = Object.entries(counts);
+  return entries.length === 0 ? "none" : entries.map(([k, n]) => `${k} ${n}`).join(", ");
+}
+
+/**
+ * Runs a maintenance command.
+ *
+ * @param command the command
+ * @param output where lines go; the console by default
+ * @returns the exit status: 0 success, 1 failure (a problem found, a database
+ *   that cannot be used, a backup not written, an unhealthy server)
+ *
+ * @example
+ * ```ts
+ * import { runMaintenance } from "./maintenance.ts";
+ * const lines: string[] = [];
+ * const output = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
+ * const status = await runMaintenance({ kind: "stats", db: "/no/such.db" }, output);
+ * if (status !== 1 || !lines[0]!.includes("Cannot open database")) throw new Error(lines.join());
+ * ```
+ */
+export async function runMaintenance(
+  command: MaintenanceCommand,
+  output: Output = CONSOLE,
+): Promise<number> {
+  try {
+    return await run(command, output);
+  } catch (e) {
+    output.err(`kez-sig-server: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+async function run(command: MaintenanceCommand, { out }: Output): Promise<number> {
+  switch (command.kind) {
+    case "backup": {
+      const { events, bytes } = await backupDatabase(command.db, command.file);
+      out(`Backed up ${plural(events, "event")} to ${command.file} (${bytes} bytes), checked`);
+      return 0;
+    }
+    case "verify": {
+      const report = verifyDatabase(command.db, ({ primary, seq, message }) => {
+        out(`${primary} seq ${seq}: ${message}`);
+      });
+      const checked = `Verified ${plural(report.chains, "chain")}, ${
+        plural(report.events, "event")
+      }`;
+      if (report.problems === 0) {
+        out(`${checked}: no problems`);
+        return 0;
+      }
+      const skipped = report.skipped === 0
+        ? ""
+        : `; ${plural(report.skipped, "later event")} of those chains not checked`;
+      out(`${checked}: ${plural(report.problems, "problem")}${skipped}`);
+      return 1;
+    }
+    case "stats": {
+      const stats = databaseStats(command.db);
+      out(`Database: ${command.db}, ${stats.databaseBytes} bytes (WAL ${stats.walBytes} bytes)`);
+      out(`Chains: ${stats.chains}`);
+      out(`Events: ${stats.events}`);
+      out(`By op: ${tally(stats.byOp)}`);
+      out(`By algorithm: ${tally(stats.byAlg)}`);
+      return 0;
+    }
+    case "healthcheck": {
+      const { healthy, detail } = await checkHealth(command.url);
+      out(`${healthy ? "healthy" : "unhealthy"}: ${command.url}: ${detail}`);
+      return healthy ? 0 : 1;
+    }
+  }
+}

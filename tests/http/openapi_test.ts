@@ -1,0 +1,106 @@
+import assert from "node:assert/strict";
+import { appRoutes, routeLabel, STATUS } from "../../lib/http/mod.ts";
+import { createLogger } from "../../lib/log/mod.ts";
+import { Metrics, openApiDocument } from "../../lib/ops/mod.ts";
+import { SqliteStore } from "../../lib/store/mod.ts";
+import { withServer } from "../support/test_server.ts";
+
+interface Response {
+  content?: Record<string, { schema: { properties?: Record<string, Json> } }>;
+}
+type Json = { [key: string]: Json } & { enum?: string[] };
+interface Document {
+  openapi: string;
+  paths: Record<string, Record<string, { responses: Record<string, Response> }>>;
+  components: { schemas: { Error: Json } };
+}
+
+/** The codes an error response's schema allows. */
+function codesOf(response: Response): string[] {
+  const schema = response.content?.["application/json"]?.schema;
+  return schema?.properties?.error?.properties?.code?.enum ?? [];
+}
+
+Deno.test("OpenAPI: the document and the router describe the same routes", async (t) => {
+  const store = SqliteStore.open(":memory:");
+  const logger = createLogger("error");
+  for (const metrics of [false, true]) {
+    await t.step(`with metrics ${metrics ? "on" : "off"}`, () => {
+      const routes = appRoutes({ store, logger, metrics: metrics ? new Metrics() : undefined });
+      const doc = openApiDocument({ metrics }) as Document;
+      assert.equal(doc.openapi, "3.1.0");
+      for (const route of routes) {
+        const item = doc.paths[routeLabel(route.pattern)];
+        assert.ok(item, `${route.pattern.pathname} is in the document`);
+        const method = route.method.toLowerCase();
+        assert.ok(item[method], `${method} ${route.pattern.pathname}`);
+        if (method === "get") assert.ok(item.head, `head ${route.pattern.pathname}`);
+        assert.ok(item.options, `options ${route.pattern.pathname}`);
+      }
+      for (const [path, item] of Object.entries(doc.paths)) {
+        for (const method of Object.keys(item)) {
+          if (method === "options") continue;
+          const wanted = method === "head" ? "GET" : method.toUpperCase();
+          assert.ok(
+            routes.some((r) => routeLabel(r.pattern) === path && r.method === wanted),
+            `${method} ${path} is a route`,
+          );
+        }
+      }
+      assert.equal("/metrics" in doc.paths, metrics);
+    });
+  }
+  await store.close();
+});
+
+Deno.test("OpenAPI: every error code, each at its status", async (t) => {
+  const doc = openApiDocument({ metrics: true }) as Document;
+  const all = Object.keys(STATUS);
+  await t.step("the Error schema lists every code of the protocol", () => {
+    assert.deepEqual(doc.components.schemas.Error.properties!.error!.properties!.code!.enum, all);
+  });
+  await t.step("each operation's error answers list codes of that status", () => {
+    const used = new Set<string>();
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        for (const [status, response] of Object.entries(op.responses)) {
+          for (const code of codesOf(response)) {
+            // A stalled body is answered by lib/http/body.ts, outside the protocol's codes.
+            const want = code === "request_timeout" ? 408 : STATUS[code as keyof typeof STATUS];
+            assert.equal(String(want), status, `${code} on ${method} ${path}`);
+            used.add(code);
+          }
+        }
+      }
+    }
+    assert.ok(used.has("request_timeout"), "POST documents its body timeout");
+    const unused = all.filter((code) => !used.has(code));
+    assert.deepEqual(unused, ["method_not_allowed"], "405 is not an operation's: see info");
+  });
+});
+
+Deno.test("OpenAPI: GET /v1/openapi.json serves the document", async () => {
+  await withServer(async (s) => {
+    const res = await s.request("GET", "/v1/openapi.json");
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("content-type"), "application/json");
+    assert.deepEqual(res.json(), openApiDocument({ metrics: false }));
+  });
+});
+
+Deno.test("OpenAPI: the documented statuses are the ones answered", async (t) => {
+  await withServer(async (s) => {
+    const doc = openApiDocument({ metrics: false }) as Document;
+    const primary = "ed25519/d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+    for (const [path, item] of Object.entries(doc.paths)) {
+      const concrete = path.replace("{scheme}/{id}", primary);
+      for (const [method, op] of Object.entries(item)) {
+        await t.step(`${method} ${path}`, async () => {
+          const init = method === "post" ? { body: "{}" } : {};
+          const res = await s.request(method.toUpperCase(), concrete, init);
+          assert.ok(String(res.status) in op.responses, `${res.status} is documented`);
+        });
+      }
+    }
+  });
+});

@@ -1,0 +1,204 @@
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import { canonicalize, hashLine, type JsonValue } from "../../lib/protocol/mod.ts";
+import { ChainAuthor } from "../support/chain_author.ts";
+import { runBinary, startServer } from "./binary.ts";
+
+async function withDir(fn: (dir: string) => Promise<void>) {
+  const dir = await Deno.makeTempDir({ prefix: "kez-ops-" });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** Posts the next events of an author's chain; each must be stored. */
+async function publish(base: string, author: ChainAuthor, events: ["add" | "revoke", string][]) {
+  for (const [op, subject] of events) {
+    const res = await fetch(`${base}/v1/sigchains/${author.path}/events`, {
+      method: "POST",
+      body: JSON.stringify(author.next(op, subject)),
+    });
+    assert.equal(res.status, 201, await res.text());
+  }
+}
+
+Deno.test("backup, verify and stats on a live database", async (t) => {
+  await withDir(async (dir) => {
+    const db = `${dir}/chains.db`;
+    await using server = await startServer(db);
+    const a = new ChainAuthor();
+    await publish(server.base, a, [["add", "github:a"], ["add", "dns:a.example"], [
+      "revoke",
+      "github:a",
+    ]]);
+    const b = new ChainAuthor("nostr-secp256k1-schnorr-sha256-jcs");
+    await publish(server.base, b, [["add", "github:b"], ["add", "dns:b.example"]]);
+
+    await t.step("stats counts chains, events by op and algorithm, and the size", async () => {
+      const { code, stdout } = await runBinary(["stats", "--db", db]);
+      assert.equal(code, 0);
+      assert.match(stdout, /^Chains: 2$/m);
+      assert.match(stdout, /^Events: 5$/m);
+      assert.match(stdout, /^By op: add 4, revoke 1$/m);
+      assert.match(
+        stdout,
+        /^By algorithm: ed25519-sha512-jcs 3, nostr-secp256k1-schnorr-sha256-jcs 2$/m,
+      );
+      assert.match(stdout, /^Database: .*chains\.db, \d+ bytes \(WAL \d+ bytes\)$/m);
+    });
+    await t.step("stats takes KEZ_DB", async () => {
+      const { code, stdout } = await runBinary(["stats"], { KEZ_DB: db });
+      assert.equal(code, 0);
+      assert.match(stdout, /^Events: 5$/m);
+    });
+    await t.step("verify finds no problem", async () => {
+      const { code, stdout } = await runBinary(["verify", "--db", db]);
+      assert.equal(code, 0, stdout);
+      assert.equal(stdout, "Verified 2 chains, 5 events: no problems\n");
+    });
+
+    const backup = `${dir}/backup.db`;
+    await t.step("backup copies while the server takes writes, then checks the copy", async () => {
+      const writer = new ChainAuthor();
+      const writes = (async () => {
+        for (let i = 0; i < 30; i++) {
+          await publish(server.base, writer, [["add", `github:w${i}`]]);
+        }
+      })();
+      const { code, stdout, stderr } = await runBinary(["backup", "--db", db, backup]);
+      await writes;
+      assert.equal(code, 0, stderr);
+      const events = Number(
+        /Backed up (\d+) events to .*backup\.db \(\d+ bytes\), checked/.exec(
+          stdout,
+        )?.[1],
+      );
+      assert.ok(events >= 5 && events <= 35, stdout);
+      const copy = await runBinary(["stats", "--db", backup]);
+      assert.match(copy.stdout, new RegExp(`^Events: ${events}$`, "m"));
+      assert.equal((await runBinary(["verify", "--db", backup])).code, 0);
+      const names = [...Deno.readDirSync(dir)].map((e) => e.name);
+      assert.ok(!names.some((n) => n.includes(".partial-")), names.join());
+    });
+    await t.step("backup never overwrites a file", async () => {
+      const before = await Deno.readFile(backup);
+      const { code, stderr } = await runBinary(["backup", "--db", db, backup]);
+      assert.equal(code, 1);
+      assert.match(stderr, /Cannot back up database: ".*backup\.db" exists/);
+      assert.deepEqual(await Deno.readFile(backup), before);
+    });
+    await t.step("backup into a missing directory fails", async () => {
+      const { code, stderr } = await runBinary(["backup", "--db", db, `${dir}/no/such/b.db`]);
+      assert.equal(code, 1);
+      assert.match(stderr, /Cannot back up database/);
+    });
+    await t.step("healthcheck: the --bind address, KEZ_BIND, or --url", async () => {
+      const bind = `127.0.0.1:${server.port}`;
+      const byFlag = await runBinary(["healthcheck", "--bind", bind]);
+      assert.equal(byFlag.code, 0, byFlag.stdout);
+      assert.match(byFlag.stdout, /^healthy: http:\/\/127\.0\.0\.1:\d+\/v1\/healthz: 200/);
+      assert.equal(
+        (await runBinary(["healthcheck"], { KEZ_BIND: `0.0.0.0:${server.port}` })).code,
+        0,
+      );
+      const byUrl = await runBinary(["healthcheck", "--url", `${server.base}/v1/healthz`]);
+      assert.equal(byUrl.code, 0);
+    });
+    await t.step("healthcheck fails without a healthy server", async () => {
+      const notFound = await runBinary(["healthcheck", "--url", `${server.base}/v1/nothing`]);
+      assert.equal(notFound.code, 1);
+      assert.match(notFound.stdout, /^unhealthy: .* 404 /);
+      await server.stop();
+      const down = await runBinary(["healthcheck", "--bind", `127.0.0.1:${server.port}`]);
+      assert.equal(down.code, 1);
+      assert.match(down.stdout, /^unhealthy: /);
+    });
+  });
+});
+
+Deno.test("verify names the chain and seq of every problem", async () => {
+  await withDir(async (dir) => {
+    const db = `${dir}/chains.db`;
+    const authors = Array.from({ length: 5 }, () => new ChainAuthor());
+    {
+      await using server = await startServer(db);
+      for (const author of authors) {
+        await publish(server.base, author, [["add", "github:x"], ["add", "dns:x.example"], [
+          "revoke",
+          "github:x",
+        ]]);
+      }
+    }
+    const [hash, canonical, signature, gap] = authors.map((a) => a.primary.split(":")[1]!);
+    const conn = new DatabaseSync(db);
+    const set = (column: string, value: string, id: string, seq: number) =>
+      conn.prepare(`UPDATE sigchain_events SET ${column} = ? WHERE primary_id = ? AND seq = ?`)
+        .run(value, id, seq);
+    const json = (id: string, seq: number) =>
+      JSON.parse(
+        (conn.prepare("SELECT envelope_json FROM sigchain_events WHERE primary_id = ? AND seq = ?")
+          .get(id, seq) as { envelope_json: string }).envelope_json,
+      );
+    set("envelope_hash", "sha256:" + "0".repeat(64), hash!, 1);
+    set("envelope_json", JSON.stringify(json(canonical!, 0), null, 1), canonical!, 0);
+    const forged = json(signature!, 2);
+    forged.payload.payload.subject = "github:y";
+    const line = canonicalize(forged as JsonValue);
+    set("envelope_json", line, signature!, 2);
+    set("envelope_hash", hashLine(line), signature!, 2);
+    conn.prepare("DELETE FROM sigchain_events WHERE primary_id = ? AND seq = 1").run(gap!);
+    conn.close();
+
+    const { code, stdout } = await runBinary(["verify", "--db", db]);
+    assert.equal(code, 1, stdout);
+    const lines = stdout.trimEnd().split("\n");
+    const expected: [string, number, RegExp][] = [
+      [hash!, 1, /stored hash sha256:0+ is not the event's hash sha256:[0-9a-f]{64}/],
+      [canonical!, 0, /stored JSON is not the canonical form/],
+      [signature!, 2, /invalid_signature: /],
+      [gap!, 2, /expected seq 1 next, found seq 2/],
+    ];
+    for (const [id, seq, message] of expected) {
+      const found = lines.find((l) => l.startsWith(`ed25519:${id} seq ${seq}: `));
+      assert.ok(found, `a problem at ${id} seq ${seq}:\n${stdout}`);
+      assert.match(found, message);
+    }
+    assert.equal(
+      lines.at(-1),
+      "Verified 5 chains, 14 events: 4 problems; 3 later events of those chains not checked",
+    );
+  });
+});
+
+Deno.test("maintenance commands: usage errors exit 2, unusable databases 1", async (t) => {
+  await withDir(async (dir) => {
+    const text = `${dir}/notes.txt`;
+    await Deno.writeTextFile(text, "not a database");
+    const cases: [string, string[], number, RegExp][] = [
+      ["an unknown command", ["restore"], 2, /Unknown command 'restore'/],
+      ["backup without a file", ["backup"], 2, /expected one backup file/],
+      ["an argument verify does not take", ["verify", "x"], 2, /Unexpected argument 'x'/],
+      ["a flag stats does not take", ["stats", "--url", "x"], 2, /Unknown option '--url'/],
+      ["a bad healthcheck URL", ["healthcheck", "--url", "::"], 2, /Cannot parse URL/],
+      ["verify of a missing file", ["verify", "--db", `${dir}/none.db`], 1, /Cannot open/],
+      ["stats of a file that is not SQLite", ["stats", "--db", text], 1, /not a database/],
+      ["backup of a file that is not SQLite", ["backup", "--db", text, `${dir}/b.db`], 1, /not a/],
+    ];
+    for (const [name, args, status, message] of cases) {
+      await t.step(name, async () => {
+        const { code, stderr } = await runBinary(args);
+        assert.equal(code, status, stderr);
+        assert.match(stderr, message);
+      });
+    }
+    await t.step("each command has its --help", async () => {
+      for (const command of ["backup", "verify", "stats", "healthcheck"]) {
+        const { code, stdout } = await runBinary([command, "--help"]);
+        assert.equal(code, 0);
+        assert.match(stdout, new RegExp(`^Usage: kez-sig-server ${command}`));
+      }
+    });
+  });
+});
