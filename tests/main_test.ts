@@ -1,49 +1,7 @@
 import assert from "node:assert/strict";
+import { runBinary, spawnServer } from "./support/binary.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
-/** The permissions of `deno task start` and of the compiled binary. */
-const PERMISSIONS = ["--allow-net", "--allow-read", "--allow-write", "--allow-env"];
-
-/** Runs the server binary's entry point with arguments and environment, to completion. */
-async function run(args: string[], env: Record<string, string> = {}) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...PERMISSIONS, MAIN, ...args],
-    env,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
-}
-
-/** Starts the server, collects its log, and waits until it logs its address. */
-async function start(args: string[], env: Record<string, string> = {}) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...PERMISSIONS, MAIN, ...args],
-    env,
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  let log = "";
-  let listening!: (base: string) => void;
-  const started = new Promise<string>((resolve) => listening = resolve);
-  const drained = (async () => {
-    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
-      log += chunk;
-      const m = /listening on (http:\/\/\S+)/.exec(log);
-      if (m) listening(m[1]!);
-    }
-  })();
-  const base = await Promise.race([started, drained.then(() => "")]);
-  if (base === "") throw new Error(`server did not start:\n${log}`);
-  /** Waits for the exit and the end of the log. */
-  const finished = async () => {
-    const status = await child.status;
-    await drained;
-    return status;
-  };
-  return { child, base, finished, log: () => log };
-}
 
 async function withDir(fn: (dir: string) => Promise<void>) {
   const dir = await Deno.makeTempDir({ prefix: "kez-main-" });
@@ -56,7 +14,7 @@ async function withDir(fn: (dir: string) => Promise<void>) {
 
 Deno.test("main: --help and --version exit 0", async (t) => {
   await t.step("--help lists every flag and its variable", async () => {
-    const { code, stdout } = await run(["--help"]);
+    const { code, stdout } = await runBinary(["--help"]);
     assert.equal(code, 0);
     const words = [
       ["--bind", "KEZ_BIND", "--db", "KEZ_DB", "--log-level", "KEZ_LOG", "RUST_LOG"],
@@ -66,7 +24,7 @@ Deno.test("main: --help and --version exit 0", async (t) => {
     for (const word of words) assert.ok(stdout.includes(word), word);
   });
   await t.step("--version names the version of deno.json", async () => {
-    const { code, stdout } = await run(["--version"]);
+    const { code, stdout } = await runBinary(["--version"]);
     assert.equal(code, 0);
     assert.match(stdout, /^kez-sig-server \d+\.\d+\.\d+\n$/);
   });
@@ -110,7 +68,7 @@ Deno.test("main: bad configuration exits 2 with a clear message", async (t) => {
     ];
     for (const [name, args, env, message] of cases) {
       await t.step(name, async () => {
-        const { code, stderr } = await run(args, env);
+        const { code, stderr } = await runBinary(args, env);
         assert.equal(code, 2, stderr);
         assert.match(stderr, message);
       });
@@ -122,7 +80,12 @@ Deno.test("main: an address in use exits 2", async () => {
   await withDir(async (dir) => {
     using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
     const { port } = listener.addr as Deno.NetAddr;
-    const { code, stderr } = await run(["--bind", `127.0.0.1:${port}`, "--db", `${dir}/a.db`]);
+    const { code, stderr } = await runBinary([
+      "--bind",
+      `127.0.0.1:${port}`,
+      "--db",
+      `${dir}/a.db`,
+    ]);
     assert.equal(code, 2, stderr);
     assert.match(stderr, /Cannot listen on 127\.0\.0\.1:\d+/);
     await assert.rejects(
@@ -135,7 +98,7 @@ Deno.test("main: an address in use exits 2", async () => {
 
 Deno.test("main: flags beat env vars, which beat defaults", async () => {
   await withDir(async (dir) => {
-    const server = await start(["--db", `${dir}/flag.db`], {
+    const server = await spawnServer(["--db", `${dir}/flag.db`], {
       KEZ_BIND: "127.0.0.1:0",
       KEZ_DB: `${dir}/env.db`,
       RUST_LOG: "warn,hyper=info",
@@ -156,7 +119,7 @@ Deno.test("main: SIGTERM and SIGINT finish requests in flight and exit 0", async
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     await t.step(signal, async () => {
       await withDir(async (dir) => {
-        const server = await start(["--bind", "127.0.0.1:0", "--db", `${dir}/a.db`]);
+        const server = await spawnServer(["--bind", "127.0.0.1:0", "--db", `${dir}/a.db`]);
         // A request whose body is still arriving when the signal comes.
         let send!: ReadableStreamDefaultController<Uint8Array>;
         const body = new ReadableStream<Uint8Array>({ start: (c) => void (send = c) });
@@ -183,7 +146,7 @@ Deno.test("main: SIGTERM and SIGINT finish requests in flight and exit 0", async
 
 Deno.test("main: --log-format json writes one JSON object per line", async () => {
   await withDir(async (dir) => {
-    const server = await start(["--bind", "127.0.0.1:0", "--db", `${dir}/a.db`], {
+    const server = await spawnServer(["--bind", "127.0.0.1:0", "--db", `${dir}/a.db`], {
       KEZ_LOG_FORMAT: "json",
     });
     const res = await fetch(`${server.base}/v1/sigchains/ed25519/AB/head`, {
@@ -235,7 +198,10 @@ Deno.test("main: /metrics is on by default, off with --metrics false or KEZ_METR
   for (const [name, args, env, status] of cases) {
     await t.step(name, async () => {
       await withDir(async (dir) => {
-        const server = await start(["--bind", "127.0.0.1:0", "--db", `${dir}/a.db`, ...args], env);
+        const server = await spawnServer(
+          ["--bind", "127.0.0.1:0", "--db", `${dir}/a.db`, ...args],
+          env,
+        );
         const res = await fetch(`${server.base}/metrics`);
         assert.equal(res.status, status);
         if (status === 200) assert.match(await res.text(), /^kez_events_stored 0$/m);

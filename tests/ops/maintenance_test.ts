@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { canonicalize, hashLine, type JsonValue } from "../../lib/protocol/mod.ts";
 import { ChainAuthor } from "../support/chain_author.ts";
-import { runBinary, startServer } from "./binary.ts";
+import { runBinary, startServer } from "../support/binary.ts";
 
 async function withDir(fn: (dir: string) => Promise<void>) {
   const dir = await Deno.makeTempDir({ prefix: "kez-ops-" });

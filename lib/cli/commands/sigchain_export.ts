@@ -4,11 +4,9 @@
  * @module
  */
 
-import { type Command, COMMON_FLAGS, parseCommand } from "../command.ts";
+import type { Command } from "../command.ts";
 import { CliError } from "../errors.ts";
-import { kezHome } from "../home.ts";
-import { primaryFrom } from "../key_args.ts";
-import { loadLocalChain } from "../local_chain.ts";
+import { namedChain } from "../named_chain.ts";
 
 const NAME = "sigchain export";
 
@@ -38,12 +36,7 @@ Options:
   --json          print the events as one JSON array instead
   -h, --help      print this help`,
   async run(args, ctx) {
-    const { values } = parseCommand(NAME, {
-      args,
-      options: { ...COMMON_FLAGS, primary: { type: "string" }, nsec: { type: "string" } },
-    }, []);
-    const primary = primaryFrom(values, ctx.io.env, NAME);
-    const chain = await loadLocalChain(kezHome(ctx.io.env), primary);
+    const { primary, chain } = await namedChain(NAME, args, ctx.io.env);
     if (chain.length === 0) {
       throw new CliError(`Cannot export chain: there are no local events for ${primary}`);
     }

@@ -4,11 +4,9 @@
  * @module
  */
 
-import { type Command, COMMON_FLAGS, parseCommand } from "../command.ts";
+import type { Command } from "../command.ts";
 import { stateLines, summary } from "../format.ts";
-import { kezHome } from "../home.ts";
-import { primaryFrom } from "../key_args.ts";
-import { loadLocalChain } from "../local_chain.ts";
+import { namedChain } from "../named_chain.ts";
 
 const NAME = "sigchain show";
 
@@ -42,12 +40,7 @@ Options:
   --json          print {"primary", "length", "head", "events", "active"}
   -h, --help      print this help`,
   async run(args, ctx) {
-    const { values } = parseCommand(NAME, {
-      args,
-      options: { ...COMMON_FLAGS, primary: { type: "string" }, nsec: { type: "string" } },
-    }, []);
-    const primary = primaryFrom(values, ctx.io.env, NAME);
-    const chain = await loadLocalChain(kezHome(ctx.io.env), primary);
+    const { primary, chain } = await namedChain(NAME, args, ctx.io.env);
     const events = chain.events.map(({ envelope, hash }) => {
       const { seq, op, payload, created_at } = envelope.payload;
       return { seq, op, subject: payload.subject, created_at, hash };

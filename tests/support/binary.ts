@@ -48,16 +48,33 @@ export interface ServerChild extends AsyncDisposable {
   stop(): Promise<void>;
 }
 
+/** A server child process with its log. */
+export interface SpawnedServer {
+  /** The process. */
+  readonly child: Deno.ChildProcess;
+  /** Where it listens, from its "listening on" line. */
+  readonly base: string;
+  /** Waits for the exit and the end of the log. */
+  finished(): Promise<Deno.CommandStatus>;
+  /** Its standard error so far. */
+  log(): string;
+}
+
 /**
- * Starts the server on a free port and waits until it listens.
+ * Starts the binary, collects its log, and waits until it logs its address.
  *
- * @param db the database file
- * @param args more flags
+ * @param args the arguments, which must make it serve
+ * @param env more environment variables
  * @returns the running server
+ * @throws {Error} with its log, when it exits before listening
  */
-export async function startServer(db: string, args: string[] = []): Promise<ServerChild> {
+export async function spawnServer(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<SpawnedServer> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...PERMISSIONS, MAIN, "--bind", "127.0.0.1:0", "--db", db, ...args],
+    args: ["run", ...PERMISSIONS, MAIN, ...args],
+    env,
     stdout: "null",
     stderr: "piped",
   }).spawn();
@@ -73,12 +90,33 @@ export async function startServer(db: string, args: string[] = []): Promise<Serv
   })();
   const base = await Promise.race([started, drained.then(() => "")]);
   if (base === "") throw new Error(`server did not start:\n${log}`);
+  const finished = async () => {
+    const status = await child.status;
+    await drained;
+    return status;
+  };
+  return { child, base, finished, log: () => log };
+}
+
+/**
+ * Starts the server on a free port and waits until it listens.
+ *
+ * @param db the database file
+ * @param args more flags
+ * @returns the running server
+ */
+export async function startServer(db: string, args: string[] = []): Promise<ServerChild> {
+  const server = await spawnServer(["--bind", "127.0.0.1:0", "--db", db, ...args]);
   let stopped: Promise<void> | null = null;
   const stop = () =>
     stopped ??= (async () => {
-      child.kill("SIGTERM");
-      await child.status;
-      await drained;
+      server.child.kill("SIGTERM");
+      await server.finished();
     })();
-  return { base, port: Number(new URL(base).port), stop, [Symbol.asyncDispose]: stop };
+  return {
+    base: server.base,
+    port: Number(new URL(server.base).port),
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
 }
