@@ -15,9 +15,9 @@
 
 import { type Command, type Config, parseCommand } from "./lib/config/mod.ts";
 import { BODY_TIMEOUT_MS, serve } from "./lib/http/mod.ts";
-import { createLogger } from "./lib/log/mod.ts";
+import { createLogger, type Logger } from "./lib/log/mod.ts";
 import { Metrics, runMaintenance, StoredCounts, VERSION } from "./lib/ops/mod.ts";
-import { SqliteStore } from "./lib/store/mod.ts";
+import { createLogKey, type LogSigner, readLogKey, SqliteStore } from "./lib/store/mod.ts";
 import { SignatureVerifier } from "./lib/verify/mod.ts";
 
 export { VERSION };
@@ -45,6 +45,17 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** Reports building the log of an existing file: at most every 2 s, and when done. */
+function logProgress(logger: Logger): (done: number, total: number) => void {
+  let last = 0;
+  return (done, total) => {
+    const now = performance.now();
+    if (done < total && now - last < 2000) return;
+    last = now;
+    logger.info(`building the transparency log: ${done} of ${total} stored events`);
+  };
 }
 
 async function removeDatabase(path: string): Promise<void> {
@@ -87,13 +98,50 @@ async function serveUntilStopped(config: Config): Promise<number> {
   const logger = createLogger(config.logLevel, undefined, config.logFormat);
 
   const existed = await exists(config.db);
+  // The key file is written only once the database is known to be usable, so
+  // that a refused start leaves nothing behind.
+  let log: (LogSigner & { newKeyFile: string | null }) | undefined;
+  if (config.log !== null) {
+    const { origin, keyFile } = config.log;
+    let seed: Uint8Array | null;
+    try {
+      seed = keyFile === null ? null : await readLogKey(keyFile);
+    } catch (e) {
+      return fail((e as Error).message);
+    }
+    log = seed === null
+      ? { origin, seed: crypto.getRandomValues(new Uint8Array(32)), newKeyFile: keyFile }
+      : { origin, seed, newKeyFile: null };
+  }
   let store: SqliteStore;
   const verifier = new SignatureVerifier(config.verifyWorkers);
   try {
-    store = SqliteStore.open(config.db, { checkSignature: verifier.check, writerThread: true });
+    store = SqliteStore.open(config.db, {
+      checkSignature: verifier.check,
+      writerThread: true,
+      ...(log === undefined
+        ? {}
+        : { log: { origin: log.origin, seed: log.seed }, onLogProgress: logProgress(logger) }),
+    });
   } catch (e) {
     verifier.close();
     return fail(`Cannot open database "${config.db}": ${(e as Error).message}`);
+  }
+  if (log?.newKeyFile) {
+    try {
+      await createLogKey(log.newKeyFile, log.seed);
+      logger.info(`created log key file ${log.newKeyFile}`);
+    } catch (e) {
+      await store.close();
+      verifier.close();
+      if (!existed) await removeDatabase(config.db);
+      return fail((e as Error).message);
+    }
+  }
+  if (store.log !== undefined) {
+    logger.info(
+      `transparency log ${store.log.verifierKey} at size ${store.log.checkpoint().size}`,
+    );
   }
   // An in-memory database cannot be opened a second time, to be counted.
   const stored = config.metrics && config.db !== ":memory:"

@@ -8,6 +8,8 @@
 import { parseArgs } from "node:util";
 import { type LogFormat, type LogLevel, parseLogFormat, parseLogLevel } from "../log/mod.ts";
 import { type BindAddress, parseBind } from "./bind.ts";
+import { defaultLogKeyPath } from "../store/log_key.ts";
+import { isKeyName } from "../tlog/mod.ts";
 import { DEFAULTS } from "./defaults.ts";
 import { USAGE } from "./usage.ts";
 
@@ -25,6 +27,16 @@ export interface Config {
   readonly metrics: boolean;
   /** How many threads verify signatures; 0 verifies on the thread that serves HTTP. */
   readonly verifyWorkers: number;
+  /** The transparency log (spec §10), or null when it is turned off. */
+  readonly log: LogConfig | null;
+}
+
+/** The transparency log's settings (spec §10.2). */
+export interface LogConfig {
+  /** The origin line of checkpoints, also the key's name. */
+  readonly origin: string;
+  /** The key file; null for an in-memory database's key, made at each start. */
+  readonly keyFile: string | null;
 }
 
 /** What the server's command line asks for. */
@@ -67,6 +79,9 @@ export function parseServe(args: readonly string[], env: Env): ServeCommand {
       "log-format": { type: "string" },
       metrics: { type: "string" },
       "verify-workers": { type: "string" },
+      "log-origin": { type: "string" },
+      "log-key": { type: "string" },
+      "transparency-log": { type: "string" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean", short: "V" },
     },
@@ -75,11 +90,16 @@ export function parseServe(args: readonly string[], env: Env): ServeCommand {
   });
   if (values.help) return { kind: "help", text: USAGE };
   if (values.version) return { kind: "version" };
+  const db = databasePath(values.db, env);
+  const logOn = parseSwitch(
+    "transparency-log",
+    values["transparency-log"] ?? env("KEZ_TRANSPARENCY_LOG") ?? DEFAULTS.transparencyLog,
+  );
   return {
     kind: "serve",
     config: {
       bind: parseBind(values.bind ?? env("KEZ_BIND") ?? DEFAULTS.bind),
-      db: databasePath(values.db, env),
+      db,
       logLevel: parseLogLevel(
         values["log-level"] ?? env("KEZ_LOG") ?? env("RUST_LOG") ?? DEFAULTS.logLevel,
       ),
@@ -88,8 +108,28 @@ export function parseServe(args: readonly string[], env: Env): ServeCommand {
       ),
       metrics: parseSwitch("metrics", values.metrics ?? env("KEZ_METRICS") ?? DEFAULTS.metrics),
       verifyWorkers: parseWorkers(values["verify-workers"] ?? env("KEZ_VERIFY_WORKERS")),
+      log: logOn
+        ? {
+          origin: parseOrigin(values["log-origin"] ?? env("KEZ_LOG_ORIGIN") ?? DEFAULTS.logOrigin),
+          keyFile: logKeyPath(values["log-key"] ?? env("KEZ_LOG_KEY"), db),
+        }
+        : null,
     },
   };
+}
+
+function parseOrigin(text: string): string {
+  if (!isKeyName(text)) {
+    throw new TypeError(
+      `Cannot use log origin ${JSON.stringify(text)}: it must be non-empty, without spaces or "+"`,
+    );
+  }
+  return text;
+}
+
+function logKeyPath(flag: string | undefined, db: string): string | null {
+  if (flag === "") throw new TypeError("Cannot use log key path: it is empty");
+  return flag ?? defaultLogKeyPath(db);
 }
 
 /**

@@ -11,4 +11,6 @@ export const DEFAULTS = {
   logLevel: "info",
   logFormat: "pretty",
   metrics: "true",
+  logOrigin: "localhost/kez-sig-server",
+  transparencyLog: "true",
 } as const;

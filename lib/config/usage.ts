@@ -25,6 +25,12 @@ ${DB_OPTION}
   --metrics <on>        true|false: serve GET /metrics (env KEZ_METRICS; default ${DEFAULTS.metrics})
   --verify-workers <n>  threads that verify signatures, 0 for none
                         (env KEZ_VERIFY_WORKERS; default: the number of cores)
+  --log-origin <name>   the transparency log's origin and key name
+                        (env KEZ_LOG_ORIGIN; default ${DEFAULTS.logOrigin})
+  --log-key <path>      the log's Ed25519 seed in hex, made at first start (mode 0600)
+                        (env KEZ_LOG_KEY; default: <db>-log.key)
+  --transparency-log <on>  true|false: keep the log and serve /v1/log/*
+                        (env KEZ_TRANSPARENCY_LOG; default ${DEFAULTS.transparencyLog})
 ${HELP_OPTION}
   -V, --version         print the version and exit
 

@@ -9,6 +9,7 @@ import type { Logger } from "../log/mod.ts";
 import { type Metrics, openApiDocument } from "../ops/mod.ts";
 import { type ErrorCode, KezError } from "../protocol/mod.ts";
 import type { Store } from "../store/mod.ts";
+import { logRoutes } from "./log_routes.ts";
 import { metricsRoute } from "./metrics_route.ts";
 import { openApiRoute } from "./openapi_route.ts";
 import { requestIdHeader } from "./request_id.ts";
@@ -68,7 +69,8 @@ export function appRoutes(options: AppOptions): Route[] {
   const { store, metrics } = options;
   return [
     ...sigchainRoutes(store),
-    openApiRoute(openApiDocument({ metrics: metrics !== undefined })),
+    ...(store.log === undefined ? [] : logRoutes(store, store.log)),
+    openApiRoute(openApiDocument({ metrics: metrics !== undefined, log: store.log !== undefined })),
     ...(metrics === undefined ? [] : [metricsRoute(metrics)]),
   ];
 }

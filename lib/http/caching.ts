@@ -5,9 +5,7 @@
  * @module
  */
 
-import { KezError } from "../protocol/mod.ts";
-
-const DECIMAL = /^(0|[1-9][0-9]*)$/;
+import { queryInteger } from "./query.ts";
 
 /**
  * Reads the `after` parameter: absent, or one non-negative decimal integer
@@ -26,16 +24,7 @@ const DECIMAL = /^(0|[1-9][0-9]*)$/;
  * ```
  */
 export function parseAfter(query: URLSearchParams): number | undefined {
-  const values = query.getAll("after");
-  if (values.length === 0) return undefined;
-  const [value] = values;
-  if (values.length > 1 || value === undefined || !DECIMAL.test(value)) {
-    throw new KezError(
-      "invalid_query",
-      `Cannot read query: after must be given once, as a non-negative integer`,
-    );
-  }
-  return Number(value);
+  return queryInteger(query, "after");
 }
 
 /**

@@ -110,8 +110,9 @@ export function sigchainRoutes(store: Store): Route[] {
         }
         const envelope = parseEnvelope(parseJson(body));
         checkPrimary(envelope, primary.text);
-        const { seq, hash } = await store.append(toChainEvent(envelope));
-        return jsonResponse(201, { seq, hash }, [requestIdHeader(req)]);
+        const { seq, hash, index } = await store.append(toChainEvent(envelope));
+        const created = index === undefined ? { seq, hash } : { seq, hash, index };
+        return jsonResponse(201, created, [requestIdHeader(req)]);
       },
     },
   ];

@@ -27,8 +27,8 @@ export interface Output {
 
 const CONSOLE: Output = { out: (line) => console.log(line), err: (line) => console.error(line) };
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
+function plural(n: number, word: string, words = `${word}s`): string {
+  return `${n} ${n === 1 ? word : words}`;
 }
 
 function tally(counts: Readonly<Record<string, number>>): string {
@@ -73,12 +73,16 @@ async function run(command: MaintenanceCommand, { out }: Output): Promise<number
       return 0;
     }
     case "verify": {
-      const report = verifyDatabase(command.db, ({ primary, seq, message }) => {
-        out(`${primary} seq ${seq}: ${message}`);
+      const report = verifyDatabase(command.db, (p) => {
+        if (!("log" in p)) out(`${p.primary} seq ${p.seq}: ${p.message}`);
+        else out(`log${p.index === undefined ? "" : ` index ${p.index}`}: ${p.message}`);
       });
+      const log = report.logSize === null
+        ? ""
+        : `, and the log's ${plural(report.logSize, "leaf", "leaves")}`;
       const checked = `Verified ${plural(report.chains, "chain")}, ${
         plural(report.events, "event")
-      }`;
+      }${log}`;
       if (report.problems === 0) {
         out(`${checked}: no problems`);
         return 0;

@@ -23,4 +23,5 @@ export * from "./request_series.ts";
 export * from "./stats.ts";
 export * from "./stored_counts.ts";
 export * from "./verify_database.ts";
+export * from "./verify_log.ts";
 export * from "./version.ts";

@@ -14,6 +14,8 @@ import { VERSION } from "./version.ts";
 export interface OpenApiOptions {
   /** Whether `GET /metrics` is served, and so described. */
   readonly metrics: boolean;
+  /** Whether the transparency log's routes (§10.3) are served, and so described. */
+  readonly log?: boolean;
 }
 
 /** A JSON value of the document. */
@@ -98,6 +100,86 @@ const ROUTES: Record<string, Record<string, Operation>> = {
     },
   },
 };
+
+const TEXT = "text/plain; charset=utf-8";
+const BYTES = "application/octet-stream";
+const PROOF_HASHES = { type: "array", items: { type: "string", description: "base64" } };
+
+/** The transparency log's routes (§10.3): GET only, each answering no-cache unless said. */
+const LOG_ROUTES: Record<string, Record<string, Operation>> = {
+  "/v1/log/checkpoint": {
+    get: {
+      summary: "The latest signed checkpoint (C2SP tlog-checkpoint in a signed note, §10.2)",
+      ok: [200, "The checkpoint; Cache-Control: no-cache", TEXT, STRING],
+      errors: [],
+    },
+  },
+  "/v1/log/key": {
+    get: {
+      summary: "The log's verifier key, <origin>+<key ID>+<base64 key>, and a newline",
+      ok: [200, "The verifier key", TEXT, STRING],
+      errors: [],
+    },
+  },
+  "/v1/log/tile/*": {
+    get: {
+      summary: "C2SP tlog-tiles: tile/<L>/<N>[.p/<W>] hash tiles and " +
+        "tile/entries/<N>[.p/<W>] entry bundles (uint16 length, then the line)",
+      ok: [200, "Full: Cache-Control immutable; partial: no-cache", BYTES, STRING],
+      errors: ["not_found"],
+    },
+  },
+  "/v1/log/entries": {
+    get: {
+      summary: "Leaves start … start+limit−1 of the current tree, as JSONL: the feed for mirrors",
+      parameters: [ref("parameters", "Start"), ref("parameters", "Limit")],
+      ok: [200, "The leaves; empty at the end of the log", "application/jsonl", STRING],
+      errors: ["invalid_query", "unavailable"],
+    },
+  },
+  "/v1/log/proof/inclusion": {
+    get: {
+      summary: "The RFC 6962 audit path of leaf index in the tree of size",
+      parameters: [ref("parameters", "Index"), ref("parameters", "Size")],
+      ok: [200, "The proof", "application/json", ref("schemas", "InclusionProof")],
+      errors: ["invalid_query", "unavailable"],
+    },
+  },
+  "/v1/log/proof/consistency": {
+    get: {
+      summary: "The RFC 6962 consistency proof between the trees of sizes from and to",
+      parameters: [ref("parameters", "From"), ref("parameters", "To")],
+      ok: [200, "The proof", "application/json", ref("schemas", "ConsistencyProof")],
+      errors: ["invalid_query", "unavailable"],
+    },
+  },
+  "/v1/sigchains/{scheme}/{id}/events/{seq}/proof": {
+    get: {
+      summary: "A C2SP tlog-proof that the chain's event seq is in the latest checkpoint",
+      parameters: [...CHAIN, ref("parameters", "Seq")],
+      ok: [200, "The tlog-proof", TEXT, STRING],
+      errors: ["invalid_primary", "not_found", "unavailable"],
+    },
+  },
+  "/v1/sigchains/{scheme}/{id}/head/proof": {
+    get: {
+      summary: "A C2SP tlog-proof that the chain's head is in the latest checkpoint",
+      parameters: CHAIN,
+      ok: [200, "The tlog-proof", TEXT, STRING],
+      errors: ["invalid_primary", "not_found", "unavailable"],
+    },
+  },
+};
+
+function integerParameter(name: string, description: string, required = true): Json {
+  return {
+    name,
+    in: "query",
+    required,
+    schema: { type: "string", pattern: "^(0|[1-9][0-9]*)$" },
+    description,
+  };
+}
 
 const METRICS_ROUTE: Record<string, Record<string, Operation>> = {
   "/metrics": {
@@ -252,6 +334,19 @@ const COMPONENTS: Json = {
       schema: STRING,
       description: 'ETags, compared weakly, or "*" (§6.2)',
     },
+    Start: integerParameter("start", "The first leaf; the current size gives an empty page"),
+    Limit: integerParameter("limit", "How many leaves, 1 to 1000 (default 1000)", false),
+    Index: integerParameter("index", "The leaf, below size"),
+    Size: integerParameter("size", "The tree size, 1 to the current size"),
+    From: integerParameter("from", "The older tree size, from 1"),
+    To: integerParameter("to", "The newer tree size, from `from` to the current size"),
+    Seq: {
+      name: "seq",
+      in: "path",
+      required: true,
+      schema: { type: "string", pattern: "^(0|[1-9][0-9]*)$" },
+      description: "The event's seq; anything else is 404",
+    },
     XRequestId: {
       name: "X-Request-Id",
       in: "header",
@@ -286,7 +381,18 @@ const COMPONENTS: Json = {
       properties: {
         seq: { type: "integer", minimum: 0 },
         hash: { type: "string", pattern: HASH, description: "the next event's prev" },
+        index: { type: "integer", minimum: 0, description: "its index in the log (§10.1)" },
       },
+    },
+    InclusionProof: {
+      type: "object",
+      required: ["index", "size", "hashes"],
+      properties: { index: { type: "integer" }, size: { type: "integer" }, hashes: PROOF_HASHES },
+    },
+    ConsistencyProof: {
+      type: "object",
+      required: ["from", "to", "hashes"],
+      properties: { from: { type: "integer" }, to: { type: "integer" }, hashes: PROOF_HASHES },
     },
     Envelope: ENVELOPE,
     Error: errorSchema(Object.keys(STATUS) as ErrorCode[]),
@@ -296,7 +402,7 @@ const COMPONENTS: Json = {
 /**
  * Builds the OpenAPI document.
  *
- * @param options whether `/metrics` is served
+ * @param options whether `/metrics` and the log's routes are served
  * @returns the document, ready for `JSON.stringify`
  *
  * @example
@@ -307,7 +413,11 @@ const COMPONENTS: Json = {
  * ```
  */
 export function openApiDocument(options: OpenApiOptions): unknown {
-  const routes = options.metrics ? { ...ROUTES, ...METRICS_ROUTE } : ROUTES;
+  const routes = {
+    ...ROUTES,
+    ...(options.log ? LOG_ROUTES : {}),
+    ...(options.metrics ? METRICS_ROUTE : {}),
+  };
   const paths: Record<string, Json> = {};
   for (const [path, methods] of Object.entries(routes)) {
     const item: Record<string, Json> = { options: PREFLIGHT };

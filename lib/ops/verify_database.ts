@@ -8,16 +8,19 @@
 
 import { hashLine, KezError, parseJsonText, Sigchain } from "../protocol/mod.ts";
 import { openReadOnly } from "./read_only.ts";
+import { verifyLog } from "./verify_log.ts";
 
-/** One thing wrong with a stored event. */
-export interface VerifyProblem {
-  /** The chain's primary, `scheme:id` as stored. */
-  readonly primary: string;
-  /** The stored seq of the event. */
-  readonly seq: number;
-  /** What is wrong; a protocol failure starts with its error code. */
-  readonly message: string;
-}
+/** One thing wrong with a stored event, or with the transparency log. */
+export type VerifyProblem =
+  | {
+    /** The chain's primary, `scheme:id` as stored. */
+    readonly primary: string;
+    /** The stored seq of the event. */
+    readonly seq: number;
+    /** What is wrong; a protocol failure starts with its error code. */
+    readonly message: string;
+  }
+  | { readonly log: true; readonly index?: number; readonly message: string };
 
 /** What an audit found. */
 export interface VerifyReport {
@@ -29,6 +32,8 @@ export interface VerifyReport {
   readonly problems: number;
   /** The events not checked because an earlier event of their chain had a problem. */
   readonly skipped: number;
+  /** The leaves of the transparency log replayed, or null when the file has no log. */
+  readonly logSize: number | null;
 }
 
 interface Row {
@@ -57,6 +62,8 @@ interface Current {
  * signature and op (§5, §8); then the stored line must equal the event's
  * canonical form (§2) and the stored hash that line's hash. An event stored
  * while the audit runs is checked only if the audit has not passed its chain.
+ * Then the transparency log, if the file has one, is replayed: its root
+ * recomputed from the leaves and checked against the last checkpoint.
  *
  * @param path the database file
  * @param onProblem called with each problem as it is found
@@ -79,7 +86,7 @@ export function verifyDatabase(
   onProblem: (problem: VerifyProblem) => void,
 ): VerifyReport {
   const db = openReadOnly(path);
-  const counts = { chains: 0, events: 0, problems: 0, skipped: 0 };
+  const counts = { chains: 0, events: 0, problems: 0, skipped: 0, logSize: null as number | null };
   try {
     const page = db.prepare(
       `SELECT primary_scheme, primary_id, seq, envelope_json, envelope_hash FROM sigchain_events
@@ -112,6 +119,11 @@ export function verifyDatabase(
       const last = rows.at(-1);
       if (last === undefined || rows.length < PAGE_ROWS) break;
       after = [last.primary_scheme, last.primary_id, last.seq];
+    }
+    const audit = verifyLog(db, (p) => onProblem({ log: true, ...p }));
+    if (audit !== null) {
+      counts.logSize = audit.size;
+      counts.problems += audit.problems;
     }
   } finally {
     db.close();

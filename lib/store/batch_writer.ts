@@ -6,6 +6,7 @@
  */
 
 import type { DatabaseSync, StatementSync } from "node:sqlite";
+import type { LogWriter, SignedCheckpoint } from "./log_writer.ts";
 
 /** One row of `sigchain_events`, in column order. */
 export type EventRow = readonly [
@@ -20,9 +21,18 @@ export type EventRow = readonly [
 /** A chain the batch extends, and how many events it held when the batch was checked. */
 export type ChainGuard = readonly [scheme: string, id: string, length: number];
 
+/** Where a committed batch's events went in the transparency log. */
+export interface BatchLog {
+  /** Each row's log index, in the order of the rows. */
+  readonly indices: readonly number[];
+  /** The checkpoint signed with the batch, which includes every one of them. */
+  readonly checkpoint: SignedCheckpoint;
+}
+
 /** How a batch went. */
 export type BatchOutcome =
-  | { readonly ok: true }
+  /** Committed; with the log's part when the store keeps one. */
+  | { readonly ok: true; readonly log?: BatchLog }
   /** Another connection changed a chain of the batch after it was checked: nothing was written. */
   | { readonly ok: false; readonly stale: true }
   /** SQLite failed: nothing was written. */
@@ -70,12 +80,14 @@ export function prepareBatch(db: DatabaseSync): BatchStatements {
 
 /**
  * Writes a batch in one transaction. The write lock is taken first, so the
- * guards see the chains exactly as the inserts will extend them.
+ * guards see the chains exactly as the inserts will extend them. With a log,
+ * the batch's events join it in the same transaction, under a new checkpoint.
  *
  * @param db the connection
  * @param statements its prepared statements
  * @param rows the rows
  * @param guards the chains with their expected lengths
+ * @param log the transparency log, when the store keeps one
  * @returns the outcome
  *
  * @example
@@ -96,6 +108,7 @@ export function writeBatch(
   statements: BatchStatements,
   rows: readonly EventRow[],
   guards: readonly ChainGuard[],
+  log?: LogWriter,
 ): BatchOutcome {
   try {
     db.exec("BEGIN IMMEDIATE");
@@ -110,9 +123,14 @@ export function writeBatch(
         return { ok: false, stale: true };
       }
     }
-    for (const row of rows) statements.insert.run(...row);
+    const rowids = rows.map((row) => Number(statements.insert.run(...row).lastInsertRowid));
+    if (log === undefined) {
+      db.exec("COMMIT");
+      return { ok: true };
+    }
+    const { indexOf, checkpoint } = log.extend();
     db.exec("COMMIT");
-    return { ok: true };
+    return { ok: true, log: { indices: rowids.map((r) => indexOf.get(r)!), checkpoint } };
   } catch (e) {
     try {
       db.exec("ROLLBACK");
@@ -142,18 +160,21 @@ export function writeBatch(
 export class InPlaceWriter implements BatchWriter {
   #db: DatabaseSync;
   #statements: BatchStatements;
+  #log: LogWriter | undefined;
 
   /**
    * @param db the connection
+   * @param log the transparency log, when the store keeps one
    */
-  constructor(db: DatabaseSync) {
+  constructor(db: DatabaseSync, log?: LogWriter) {
     this.#db = db;
     this.#statements = prepareBatch(db);
+    this.#log = log;
   }
 
   /** @inheritdoc */
   write(rows: readonly EventRow[], guards: readonly ChainGuard[]): Promise<BatchOutcome> {
-    return Promise.resolve(writeBatch(this.#db, this.#statements, rows, guards));
+    return Promise.resolve(writeBatch(this.#db, this.#statements, rows, guards, this.#log));
   }
 
   /** @inheritdoc */

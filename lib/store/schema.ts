@@ -23,10 +23,46 @@ export const ORIGINAL_SCHEMA = `CREATE TABLE IF NOT EXISTS sigchain_events (
 CREATE INDEX IF NOT EXISTS idx_primary ON sigchain_events (primary_scheme, primary_id);`;
 
 /**
- * The schema version this server writes in `PRAGMA user_version`. Version 1
- * is the original table alone; later tables of ours raise it.
+ * The transparency log's tables (spec §10), beside the original one and never
+ * touching it. Each leaf keeps its own copy of the stored line: the log is a
+ * record of what was stored, so a chain row changed or deleted behind the
+ * server's back is caught by comparing the two, not silently followed.
+ *
+ * - `kez_log_entries`: leaf `idx` is the event stored at that index, and which
+ *   chain and seq it is.
+ * - `kez_log_hashes`: the hash of every complete subtree, for proofs and tiles
+ *   in O(log n) reads.
+ * - `kez_log_state`: one row: the log's size, the last `sigchain_events` rowid
+ *   it holds (rows past it are added in rowid order), and the last signed
+ *   checkpoint with its root.
  */
-export const SCHEMA_VERSION = 1;
+export const LOG_SCHEMA = `CREATE TABLE IF NOT EXISTS kez_log_entries (
+  idx            INTEGER PRIMARY KEY,
+  primary_scheme TEXT NOT NULL,
+  primary_id     TEXT NOT NULL,
+  seq            INTEGER NOT NULL,
+  entry          TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS kez_log_entries_event ON kez_log_entries (primary_scheme, primary_id, seq);
+CREATE TABLE IF NOT EXISTS kez_log_hashes (
+  level INTEGER NOT NULL,
+  idx   INTEGER NOT NULL,
+  hash  BLOB NOT NULL,
+  PRIMARY KEY (level, idx)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS kez_log_state (
+  id               INTEGER PRIMARY KEY CHECK (id = 1),
+  size             INTEGER NOT NULL,
+  last_event_rowid INTEGER NOT NULL,
+  root             BLOB NOT NULL,
+  checkpoint       TEXT NOT NULL
+);`;
+
+/**
+ * The schema version this server writes in `PRAGMA user_version`: 1 is the
+ * original table alone, 2 adds the transparency log's tables.
+ */
+export const SCHEMA_VERSION = 2;
 
 /** The columns of `sigchain_events`: name, declared type, NOT NULL, position in the key. */
 const COLUMNS: readonly (readonly [string, string, number, number])[] = [
@@ -75,11 +111,18 @@ export function checkSchema(db: DatabaseSync): void {
 }
 
 /**
- * Creates what is missing of the schema and records our schema version.
+ * Creates what is missing of the schema and records its version, never
+ * lowering it: a file that has the log's tables keeps them, and version 2,
+ * when opened without the log.
  *
  * @param db an open database that passed {@linkcode checkSchema}
+ * @param log whether to create the transparency log's tables
  */
-export function migrate(db: DatabaseSync): void {
+export function migrate(db: DatabaseSync, log = false): void {
   db.exec(ORIGINAL_SCHEMA);
-  db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+  if (log) db.exec(LOG_SCHEMA);
+  const version = (db.prepare("PRAGMA user_version").get() as { user_version: number })
+    .user_version;
+  const wanted = log ? 2 : 1;
+  if (version < wanted) db.exec(`PRAGMA user_version = ${wanted}`);
 }

@@ -20,13 +20,16 @@ import { BatchTip } from "./batch_tip.ts";
 import { ChainCache } from "./chain_cache.ts";
 import { ChainState } from "./chain_state.ts";
 import {
+  type BatchLog,
   type BatchOutcome,
   type BatchWriter,
   type ChainGuard,
   type EventRow,
   InPlaceWriter,
 } from "./batch_writer.ts";
+import { type LogSigner, LogWriter, type SignedCheckpoint } from "./log_writer.ts";
 import { checkSchema, migrate } from "./schema.ts";
+import { SqliteLog } from "./sqlite_log.ts";
 import { ThreadWriter } from "./thread_writer.ts";
 import type { AppendResult, ReadChainOptions, Store, StoredChain, StoredHead } from "./store.ts";
 import { translate } from "./sqlite_errors.ts";
@@ -51,6 +54,14 @@ export interface SqliteStoreOptions {
    * microseconds, as much as the rest of a cached read. Writes always ask.
    */
   readonly otherWritersCheckMs?: number;
+  /**
+   * Keep the transparency log of spec §10 with this origin and key: its
+   * tables are created, and a file without them gets its log built from the
+   * stored events, in rowid order, before the store opens.
+   */
+  readonly log?: LogSigner;
+  /** Told how building the log of a file goes: leaves added so far, of how many. */
+  readonly onLogProgress?: (done: number, total: number) => void;
   /**
    * Commit on a thread of its own, so that this thread serves requests while
    * a commit waits for its fsync. Not for `":memory:"`; where the worker
@@ -79,6 +90,8 @@ interface Queued {
 const MAX_BATCH = 512;
 /** Longest an append waits for others to join its commit, in milliseconds. */
 const MAX_WAIT_MS = 2;
+/** Leaves added per transaction while building the log of an existing file. */
+const BUILD_CHUNK = 20_000;
 
 function keyOf(primary: string): [scheme: string, id: string] {
   const colon = primary.indexOf(":");
@@ -118,9 +131,16 @@ export class SqliteStore implements Store {
   #verifying = 0;
   #flushNow = false;
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
+  #log: SqliteLog | undefined;
 
-  private constructor(db: DatabaseSync, writer: BatchWriter, options: SqliteStoreOptions) {
+  private constructor(
+    db: DatabaseSync,
+    writer: BatchWriter,
+    log: SqliteLog | undefined,
+    options: SqliteStoreOptions,
+  ) {
     this.#db = db;
+    this.#log = log;
     this.#chain = db.prepare(
       `SELECT seq, envelope_json, envelope_hash,
               json_extract(envelope_json, '$.payload.op') AS op,
@@ -153,33 +173,67 @@ export class SqliteStore implements Store {
       db.exec("PRAGMA journal_mode = WAL");
       // FULL: a commit is fsynced before it returns, so a 201 survives power loss (§5).
       db.exec("PRAGMA synchronous = FULL");
-      migrate(db);
+      migrate(db, options.log !== undefined);
       const busy = options.busyTimeoutMs ?? 1000;
+      let log: SqliteLog | undefined;
+      let logWriter: LogWriter | undefined;
+      if (options.log !== undefined) {
+        logWriter = new LogWriter(db, options.log);
+        log = new SqliteLog(db, options.log, buildLog(db, logWriter, options.onLogProgress));
+      }
       const thread = options.writerThread && path !== ":memory:"
-        ? ThreadWriter.start(path, busy)
+        ? ThreadWriter.start(path, busy, options.log)
         : null;
-      return new SqliteStore(db, thread ?? new InPlaceWriter(db), options);
+      return new SqliteStore(db, thread ?? new InPlaceWriter(db, logWriter), log, options);
     } catch (e) {
       db.close();
       throw e;
     }
   }
 
+  /** The transparency log, when the store keeps one. */
+  get log(): SqliteLog | undefined {
+    return this.#log;
+  }
+
   /** @inheritdoc */
   async append(event: ChainEvent): Promise<AppendResult> {
-    // Checked before queueing, so that signatures are verified concurrently,
-    // off this thread; the verdict counts only in its place in §5's order.
-    this.#verifying++;
-    let signatureError: KezError | null;
-    try {
-      signatureError = await this.#checkSignature(event.envelope);
-    } finally {
-      this.#verifying--;
-    }
-    return new Promise((resolve, reject) => {
-      this.#queue.push({ event, signatureError, resolve, reject });
+    return await this.appendInOrder([event])[0]!;
+  }
+
+  /**
+   * Appends events in exactly the given order: their signatures are checked
+   * concurrently, then they join the commit queue together, in order, so
+   * that they are checked and stored (and enter the log) in that order. A
+   * mirror replays another log this way; `append` of many events at once may
+   * store them in any order.
+   *
+   * @param events the events, in the order to store them
+   * @returns one result per event, each settling as {@linkcode append}'s would
+   */
+  appendInOrder(events: readonly ChainEvent[]): Promise<AppendResult>[] {
+    const queued = events.map(() => Promise.withResolvers<AppendResult>());
+    const enqueue = async () => {
+      let verdicts: (KezError | null)[];
+      // Checked before queueing, so that signatures are verified concurrently,
+      // off this thread; the verdict counts only in its place in §5's order.
+      this.#verifying++;
+      try {
+        verdicts = await Promise.all(events.map((e) => this.#checkSignature(e.envelope)));
+      } catch (e) {
+        for (const q of queued) q.reject(e);
+        return;
+      } finally {
+        this.#verifying--;
+      }
+      events.forEach((event, i) => {
+        const { resolve, reject } = queued[i]!;
+        this.#queue.push({ event, signatureError: verdicts[i]!, resolve, reject });
+      });
       this.#scheduleFlush();
-    });
+    };
+    void enqueue();
+    return queued.map((q) => q.promise);
   }
 
   /**
@@ -248,14 +302,14 @@ export class SqliteStore implements Store {
     }
     this.#writing = this.#writer.write(rows, guards).then((outcome) => {
       this.#writing = null;
-      if (outcome.ok) this.#committed(tips, accepted);
+      if (outcome.ok) this.#committed(tips, accepted, outcome.log);
       else this.#failed(outcome, accepted);
       if (this.#queue.length > 0) this.#scheduleFlush();
     });
   }
 
   /** A batch is durable: the chains take its events, then its appends are answered. */
-  #committed(tips: Map<string, BatchTip>, accepted: Queued[]): void {
+  #committed(tips: Map<string, BatchTip>, accepted: Queued[], log?: BatchLog): void {
     for (const [key, tip] of tips) {
       if (tip.pending.length === 0) continue;
       for (const event of tip.pending) tip.base.push(event);
@@ -263,9 +317,17 @@ export class SqliteStore implements Store {
     }
     // A writer thread's commits are another connection's to ours: not a sign of another writer.
     this.#lastVersion = this.#version();
-    for (const { event, resolve } of accepted) {
-      resolve({ seq: event.envelope.payload.seq, hash: event.hash });
+    if (log === undefined) {
+      for (const { event, resolve } of accepted) {
+        resolve({ seq: event.envelope.payload.seq, hash: event.hash });
+      }
+      return;
     }
+    // The checkpoint first: every event answered is in the tree a client sees next.
+    this.#log?.advance(log.checkpoint);
+    accepted.forEach(({ event, resolve }, i) => {
+      resolve({ seq: event.envelope.payload.seq, hash: event.hash, index: log.indices[i]! });
+    });
   }
 
   /** A batch failed whole: nothing of it was written. */
@@ -346,5 +408,36 @@ export class SqliteStore implements Store {
     while (this.#writing !== null) await this.#writing;
     await this.#writer.close();
     this.#db.close();
+  }
+}
+
+/**
+ * Adds to the log every stored event it does not hold yet (all of them, for a
+ * file the original server wrote), a chunk per transaction so that a large
+ * file makes progress that survives a stop; then signs the current tree.
+ */
+function buildLog(
+  db: DatabaseSync,
+  log: LogWriter,
+  onProgress?: (done: number, total: number) => void,
+): SignedCheckpoint {
+  const pending = db.prepare(
+    `SELECT count(*) AS n FROM sigchain_events
+     WHERE rowid > coalesce((SELECT last_event_rowid FROM kez_log_state WHERE id = 1), 0)`,
+  );
+  const total = (pending.get() as { n: number }).n;
+  let done = 0;
+  for (;;) {
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      const { added, checkpoint } = log.extend(BUILD_CHUNK);
+      db.exec("COMMIT");
+      done += added;
+      if (added > 0) onProgress?.(done, total);
+      if (added < BUILD_CHUNK) return checkpoint;
+    } catch (e) {
+      db.exec("ROLLBACK");
+      throw e;
+    }
   }
 }

@@ -6,6 +6,7 @@
  */
 
 import type { ChainEvent, Primary } from "../protocol/mod.ts";
+import type { TransparencyLog } from "./transparency_log.ts";
 
 /** What a successful append reports (§5): the new event's seq and hash. */
 export interface AppendResult {
@@ -13,6 +14,8 @@ export interface AppendResult {
   readonly seq: number;
   /** Its hash: what the next event's `prev` must be. */
   readonly hash: string;
+  /** Its index in the transparency log (§10.1), when the store keeps one. */
+  readonly index?: number;
 }
 
 /** The last event of a chain. */
@@ -44,6 +47,9 @@ export interface ReadChainOptions {
  * and the insert in one transaction) and durable before it resolves.
  */
 export interface Store {
+  /** The transparency log of spec §10, when the store keeps one. */
+  readonly log?: TransparencyLog | undefined;
+
   /**
    * Appends an event after checks 6–9 of §5 against the stored chain, in one
    * transaction; resolves only once the event is on stable storage.

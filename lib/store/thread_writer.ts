@@ -7,6 +7,7 @@
 
 import { workerModuleExists } from "../runtime/mod.ts";
 import type { BatchOutcome, BatchWriter, ChainGuard, EventRow } from "./batch_writer.ts";
+import type { LogSigner } from "./log_writer.ts";
 import type { WriterAnswer, WriterBatch, WriterClose, WriterOpen } from "./writer_worker.ts";
 
 const MODULE = new URL("./writer_worker.ts", import.meta.url);
@@ -59,12 +60,16 @@ export class ThreadWriter implements BatchWriter {
    *
    * @param path the database file (already opened and migrated by the store)
    * @param busyTimeoutMs how long a write waits for another process's lock
+   * @param log the transparency log's signer, when the store keeps a log
    * @returns the writer, or null where the worker module is not there (a single-file bundle)
    */
-  static start(path: string, busyTimeoutMs: number): ThreadWriter | null {
+  static start(path: string, busyTimeoutMs: number, log?: LogSigner): ThreadWriter | null {
     if (!workerModuleExists(MODULE)) return null;
     const worker = new Worker(MODULE, { type: "module" });
-    worker.postMessage({ path, busyTimeoutMs } satisfies WriterOpen);
+    const open: WriterOpen = log === undefined
+      ? { path, busyTimeoutMs }
+      : { path, busyTimeoutMs, log };
+    worker.postMessage(open);
     return new ThreadWriter(worker);
   }
 

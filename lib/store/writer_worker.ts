@@ -6,12 +6,20 @@
  */
 
 import { DatabaseSync } from "node:sqlite";
-import { type ChainGuard, type EventRow, prepareBatch, writeBatch } from "./batch_writer.ts";
+import {
+  type BatchLog,
+  type ChainGuard,
+  type EventRow,
+  prepareBatch,
+  writeBatch,
+} from "./batch_writer.ts";
+import { type LogSigner, LogWriter } from "./log_writer.ts";
 
-/** The first message: which file, and how long to wait for a lock. */
+/** The first message: which file, how long to wait for a lock, and the log's signer if any. */
 export interface WriterOpen {
   readonly path: string;
   readonly busyTimeoutMs: number;
+  readonly log?: LogSigner;
 }
 
 /** A batch to write. */
@@ -27,7 +35,7 @@ export interface WriterClose {
 
 /** A batch's outcome as it crosses threads: errors travel as their message. */
 export type WriterAnswer =
-  | { readonly ok: true }
+  | { readonly ok: true; readonly log?: BatchLog }
   | { readonly ok: false; readonly stale: true }
   | { readonly ok: false; readonly stale: false; readonly message: string };
 
@@ -39,7 +47,11 @@ const scope = globalThis as unknown as {
 
 // Only as a worker: this module has no effect when imported elsewhere.
 if ("WorkerGlobalScope" in globalThis) {
-  let writer: { db: DatabaseSync; statements: ReturnType<typeof prepareBatch> } | undefined;
+  let writer: {
+    db: DatabaseSync;
+    statements: ReturnType<typeof prepareBatch>;
+    log: LogWriter | undefined;
+  } | undefined;
   scope.onmessage = (e) => {
     const message = e.data;
     if ("path" in message) {
@@ -47,7 +59,8 @@ if ("WorkerGlobalScope" in globalThis) {
       db.exec(`PRAGMA busy_timeout = ${Math.trunc(message.busyTimeoutMs)}`);
       // FULL: a commit is fsynced before it returns, so a 201 survives power loss (§5).
       db.exec("PRAGMA synchronous = FULL");
-      writer = { db, statements: prepareBatch(db) };
+      const log = message.log === undefined ? undefined : new LogWriter(db, message.log);
+      writer = { db, statements: prepareBatch(db), log };
       return;
     }
     if ("close" in message) {
@@ -55,7 +68,13 @@ if ("WorkerGlobalScope" in globalThis) {
       scope.postMessage({ ok: true });
       return;
     }
-    const outcome = writeBatch(writer!.db, writer!.statements, message.rows, message.guards);
+    const outcome = writeBatch(
+      writer!.db,
+      writer!.statements,
+      message.rows,
+      message.guards,
+      writer!.log,
+    );
     scope.postMessage(
       outcome.ok || outcome.stale
         ? outcome

@@ -1,0 +1,205 @@
+/**
+ * Growing the transparency log (spec §10) inside the transaction that stores
+ * the events: leaves, subtree hashes and a signed checkpoint commit together
+ * with the rows, or not at all.
+ *
+ * @module
+ */
+
+import type { DatabaseSync, StatementSync } from "node:sqlite";
+import { CompactRange, type HashReader, leafHash, signCheckpoint } from "../tlog/mod.ts";
+
+/** The log's identity: its origin (also its key name) and its Ed25519 seed. */
+export interface LogSigner {
+  /** The origin line of its checkpoints. */
+  readonly origin: string;
+  /** The 32-byte Ed25519 secret seed. */
+  readonly seed: Uint8Array;
+}
+
+/** A signed tree head of the log. */
+export interface SignedCheckpoint {
+  /** The number of leaves. */
+  readonly size: number;
+  /** The root of those leaves. */
+  readonly root: Uint8Array;
+  /** The signed note, as served at `/v1/log/checkpoint`. */
+  readonly note: string;
+}
+
+/** What one {@linkcode LogWriter.extend} added. */
+export interface LogExtension {
+  /** The index of each added event, by its `sigchain_events` rowid. */
+  readonly indexOf: ReadonlyMap<number, number>;
+  /** How many leaves were added. */
+  readonly added: number;
+  /** The checkpoint signed for the log as it now is. */
+  readonly checkpoint: SignedCheckpoint;
+}
+
+interface StateRow {
+  size: number;
+  last_event_rowid: number;
+  root: Uint8Array;
+}
+
+interface EventRowOut {
+  rowid: number;
+  primary_scheme: string;
+  primary_id: string;
+  seq: number;
+  envelope_json: string;
+}
+
+/**
+ * Reads the hashes of complete subtrees from `kez_log_hashes`.
+ *
+ * @param db the connection
+ * @returns a reader for proofs, tiles and resuming a {@linkcode CompactRange}
+ */
+export function sqliteHashReader(db: DatabaseSync): HashReader {
+  const select = db.prepare("SELECT hash FROM kez_log_hashes WHERE level = ? AND idx = ?");
+  return {
+    hashAt(level, index) {
+      const row = select.get(level, index) as { hash: Uint8Array } | undefined;
+      if (row === undefined) {
+        throw new RangeError(`The log has no subtree hash at level ${level}, index ${index}`);
+      }
+      return row.hash;
+    },
+  };
+}
+
+const encoder = new TextEncoder();
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
+ * Adds stored events to the log and signs its checkpoints. Every method runs
+ * inside a write transaction of the caller's, so the log, the events and the
+ * checkpoint commit together: after a crash they always agree.
+ *
+ * Before it signs, it checks that the tree it extends is the one of the last
+ * signed checkpoint, so it never signs two inconsistent checkpoints.
+ *
+ * @example
+ * ```ts
+ * import { DatabaseSync } from "node:sqlite";
+ * import { LogWriter } from "./log_writer.ts";
+ * import { LOG_SCHEMA, ORIGINAL_SCHEMA } from "./schema.ts";
+ * const db = new DatabaseSync(":memory:");
+ * db.exec(ORIGINAL_SCHEMA + LOG_SCHEMA);
+ * db.prepare("INSERT INTO sigchain_events VALUES ('ed25519', 'ab', 0, '{}', 'sha256:x', 't')").run();
+ * const log = new LogWriter(db, { origin: "example.com/log", seed: new Uint8Array(32) });
+ * db.exec("BEGIN IMMEDIATE");
+ * const added = log.extend();
+ * db.exec("COMMIT");
+ * if (added.checkpoint.size !== 1 || added.indexOf.get(1) !== 0) throw new Error("unexpected");
+ * ```
+ */
+export class LogWriter {
+  readonly #signer: LogSigner;
+  readonly #reader: HashReader;
+  readonly #state: StatementSync;
+  readonly #pending: StatementSync;
+  readonly #insertEntry: StatementSync;
+  readonly #insertHash: StatementSync;
+  readonly #saveState: StatementSync;
+  /** The tree as this writer last left it; null when it must be read afresh. */
+  #range: CompactRange | null = null;
+
+  /**
+   * @param db a connection to a database with the log's tables
+   * @param signer the log's origin and key
+   */
+  constructor(db: DatabaseSync, signer: LogSigner) {
+    this.#signer = signer;
+    this.#reader = sqliteHashReader(db);
+    this.#state = db.prepare(
+      "SELECT size, last_event_rowid, root FROM kez_log_state WHERE id = 1",
+    );
+    this.#pending = db.prepare(
+      `SELECT rowid, primary_scheme, primary_id, seq, envelope_json FROM sigchain_events
+       WHERE rowid > ? ORDER BY rowid LIMIT ?`,
+    );
+    this.#insertEntry = db.prepare(
+      "INSERT INTO kez_log_entries (idx, primary_scheme, primary_id, seq, entry) VALUES (?, ?, ?, ?, ?)",
+    );
+    this.#insertHash = db.prepare(
+      "INSERT INTO kez_log_hashes (level, idx, hash) VALUES (?, ?, ?)",
+    );
+    this.#saveState = db.prepare(
+      `INSERT OR REPLACE INTO kez_log_state (id, size, last_event_rowid, root, checkpoint)
+       VALUES (1, ?, ?, ?, ?)`,
+    );
+  }
+
+  /**
+   * Adds the stored events that the log does not hold yet, in rowid order,
+   * and signs a checkpoint of the result. Call it inside a write transaction,
+   * after inserting a batch's rows: rows another process stored meanwhile
+   * join the log too, before them.
+   *
+   * @param limit the most events to add
+   * @returns the indices given and the new checkpoint
+   * @throws {Error} when the stored hashes do not give the last checkpoint's
+   *   root (the file was changed), or SQLite fails; the caller rolls back
+   */
+  extend(limit: number = Number.MAX_SAFE_INTEGER): LogExtension {
+    try {
+      return this.#extend(limit);
+    } catch (e) {
+      // Rolled back by the caller: the tree in memory is ahead of the file.
+      this.#range = null;
+      throw e;
+    }
+  }
+
+  #extend(limit: number): LogExtension {
+    const state = this.#state.get() as StateRow | undefined;
+    const size = state?.size ?? 0;
+    let range = this.#range;
+    // Another process's log writer, or a batch rolled back after extending the
+    // tree in memory, leaves this tree apart from the file's: read it afresh.
+    if (range === null || range.size !== size || !this.#signed(range, state)) {
+      range = CompactRange.fromReader(size, this.#reader);
+      this.#range = range;
+      if (!this.#signed(range, state)) {
+        throw new Error(
+          `Cannot extend the log: its stored hashes give another root at size ${size} than its last checkpoint`,
+        );
+      }
+    }
+    const rows = this.#pending.all(state?.last_event_rowid ?? 0, limit) as unknown as EventRowOut[];
+    const indexOf = new Map<number, number>();
+    for (const row of rows) {
+      const index = range.size;
+      for (const node of range.append(leafHash(encoder.encode(row.envelope_json)))) {
+        this.#insertHash.run(node.level, node.index, node.hash);
+      }
+      this.#insertEntry.run(index, row.primary_scheme, row.primary_id, row.seq, row.envelope_json);
+      indexOf.set(row.rowid, index);
+    }
+    const lastRowid = rows.at(-1)?.rowid ?? state?.last_event_rowid ?? 0;
+    const checkpoint = this.#sign(range);
+    this.#saveState.run(range.size, lastRowid, checkpoint.root, checkpoint.note);
+    return { indexOf, added: rows.length, checkpoint };
+  }
+
+  /** Whether the tree is the one of the last signed checkpoint. */
+  #signed(range: CompactRange, state: StateRow | undefined): boolean {
+    return state === undefined || sameBytes(range.root(), state.root);
+  }
+
+  #sign(range: CompactRange): SignedCheckpoint {
+    const { origin, seed } = this.#signer;
+    const root = range.root();
+    return {
+      size: range.size,
+      root,
+      note: signCheckpoint({ origin, size: range.size, root }, seed),
+    };
+  }
+}

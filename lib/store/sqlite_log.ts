@@ -1,0 +1,143 @@
+/**
+ * The {@linkcode TransparencyLog} of a {@linkcode SqliteStore}: reads from the
+ * log's tables, bounded by the checkpoint the store last committed.
+ *
+ * @module
+ */
+
+import type { DatabaseSync, StatementSync } from "node:sqlite";
+import { ed25519 } from "@noble/curves/ed25519.js";
+import type { Primary } from "../protocol/mod.ts";
+import {
+  consistencyProof,
+  encodeEntryBundle,
+  formatVerifierKey,
+  HASH_SIZE,
+  type HashReader,
+  inclusionProof,
+  type Tile,
+  TILE_HEIGHT,
+  TILE_WIDTH,
+  verifierKey,
+} from "../tlog/mod.ts";
+import { type LogSigner, type SignedCheckpoint, sqliteHashReader } from "./log_writer.ts";
+import { translate } from "./sqlite_errors.ts";
+import type { TransparencyLog } from "./transparency_log.ts";
+
+const encoder = new TextEncoder();
+
+/**
+ * Reads the log on the serving connection. The store hands it each checkpoint
+ * its writer commits; reads never go past the latest one.
+ *
+ * @example
+ * ```ts
+ * import { SqliteStore } from "./sqlite_store.ts";
+ * const store = SqliteStore.open(":memory:", { log: { origin: "example.com/log", seed: new Uint8Array(32) } });
+ * if (store.log?.checkpoint().size !== 0) throw new Error("a fresh log is empty");
+ * await store.close();
+ * ```
+ */
+export class SqliteLog implements TransparencyLog {
+  readonly verifierKey: string;
+  #checkpoint: SignedCheckpoint;
+  readonly #reader: HashReader;
+  readonly #hashes: StatementSync;
+  readonly #entries: StatementSync;
+  readonly #index: StatementSync;
+
+  /**
+   * @param db the serving connection
+   * @param signer the log's origin and key
+   * @param checkpoint the latest checkpoint committed
+   */
+  constructor(db: DatabaseSync, signer: LogSigner, checkpoint: SignedCheckpoint) {
+    this.verifierKey = formatVerifierKey(
+      verifierKey(signer.origin, ed25519.getPublicKey(signer.seed)),
+    );
+    this.#checkpoint = checkpoint;
+    this.#reader = sqliteHashReader(db);
+    this.#hashes = db.prepare(
+      "SELECT hash FROM kez_log_hashes WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx",
+    );
+    this.#entries = db.prepare(
+      "SELECT entry FROM kez_log_entries WHERE idx >= ? AND idx < ? ORDER BY idx",
+    );
+    this.#index = db.prepare(
+      `SELECT idx FROM kez_log_entries
+       WHERE primary_scheme = ? AND primary_id = ? AND seq = ? AND idx < ?
+       ORDER BY idx DESC LIMIT 1`,
+    );
+  }
+
+  /**
+   * Moves the current tree forward to a newly committed checkpoint.
+   *
+   * @param checkpoint the checkpoint of a committed batch
+   */
+  advance(checkpoint: SignedCheckpoint): void {
+    // Answers of concurrent batches may arrive in any order; the tree only grows.
+    if (checkpoint.size >= this.#checkpoint.size) this.#checkpoint = checkpoint;
+  }
+
+  /** @inheritdoc */
+  checkpoint(): SignedCheckpoint {
+    return this.#checkpoint;
+  }
+
+  /** @inheritdoc */
+  tile(tile: Tile): Promise<Uint8Array<ArrayBuffer>> {
+    return this.#read(() => {
+      const start = tile.index * TILE_WIDTH;
+      if (tile.level === "entries") {
+        const lines = this.#entries.all(start, start + tile.width) as { entry: string }[];
+        return encodeEntryBundle(lines.map((l) => encoder.encode(l.entry))) as Uint8Array<
+          ArrayBuffer
+        >;
+      }
+      const level = tile.level * TILE_HEIGHT;
+      const rows = this.#hashes.all(level, start, start + tile.width) as { hash: Uint8Array }[];
+      if (rows.length !== tile.width) {
+        throw new Error(`The log lacks hashes of tile ${tile.level}/${tile.index}`);
+      }
+      const bytes = new Uint8Array(tile.width * HASH_SIZE);
+      rows.forEach((row, i) => bytes.set(row.hash, i * HASH_SIZE));
+      return bytes;
+    });
+  }
+
+  /** @inheritdoc */
+  entries(start: number, end: number): Promise<string[]> {
+    return this.#read(() =>
+      (this.#entries.all(start, end) as { entry: string }[]).map((row) => row.entry)
+    );
+  }
+
+  /** @inheritdoc */
+  inclusionProof(index: number, size: number): Promise<Uint8Array[]> {
+    return this.#read(() => inclusionProof(this.#reader, index, size));
+  }
+
+  /** @inheritdoc */
+  consistencyProof(from: number, to: number): Promise<Uint8Array[]> {
+    return this.#read(() => consistencyProof(this.#reader, from, to));
+  }
+
+  /** @inheritdoc */
+  indexOf(primary: Primary, seq: number): Promise<number | null> {
+    return this.#read(() => {
+      const row = this.#index.get(primary.scheme, primary.id, seq, this.#checkpoint.size) as
+        | { idx: number }
+        | undefined;
+      return row?.idx ?? null;
+    });
+  }
+
+  #read<T>(read: () => T): Promise<T> {
+    try {
+      return Promise.resolve(read());
+    } catch (e) {
+      return Promise.reject(translate(e));
+    }
+  }
+}
