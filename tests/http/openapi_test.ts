@@ -22,12 +22,20 @@ function codesOf(response: Response): string[] {
 }
 
 Deno.test("OpenAPI: the document and the router describe the same routes", async (t) => {
-  const store = SqliteStore.open(":memory:");
+  const plain = SqliteStore.open(":memory:");
+  const logged = SqliteStore.open(":memory:", {
+    log: { origin: "example.com/log", seed: new Uint8Array(32) },
+  });
   const logger = createLogger("error");
-  for (const metrics of [false, true]) {
-    await t.step(`with metrics ${metrics ? "on" : "off"}`, () => {
+  const settings: [boolean, boolean][] = [[false, false], [true, false], [false, true], [
+    true,
+    true,
+  ]];
+  for (const [metrics, log] of settings) {
+    await t.step(`with metrics ${metrics ? "on" : "off"}, log ${log ? "on" : "off"}`, () => {
+      const store = log ? logged : plain;
       const routes = appRoutes({ store, logger, metrics: metrics ? new Metrics() : undefined });
-      const doc = openApiDocument({ metrics }) as Document;
+      const doc = openApiDocument({ metrics, log }) as Document;
       assert.equal(doc.openapi, "3.1.0");
       for (const route of routes) {
         const item = doc.paths[routeLabel(route.pattern)];
@@ -48,13 +56,15 @@ Deno.test("OpenAPI: the document and the router describe the same routes", async
         }
       }
       assert.equal("/metrics" in doc.paths, metrics);
+      assert.equal("/v1/log/checkpoint" in doc.paths, log);
     });
   }
-  await store.close();
+  await plain.close();
+  await logged.close();
 });
 
 Deno.test("OpenAPI: every error code, each at its status", async (t) => {
-  const doc = openApiDocument({ metrics: true }) as Document;
+  const doc = openApiDocument({ metrics: true, log: true }) as Document;
   const all = Object.keys(STATUS);
   await t.step("the Error schema lists every code of the protocol", () => {
     assert.deepEqual(doc.components.schemas.Error.properties!.error!.properties!.code!.enum, all);

@@ -56,7 +56,7 @@ Deno.test("backup, verify and stats on a live database", async (t) => {
     await t.step("verify finds no problem", async () => {
       const { code, stdout } = await runBinary(["verify", "--db", db]);
       assert.equal(code, 0, stdout);
-      assert.equal(stdout, "Verified 2 chains, 5 events: no problems\n");
+      assert.equal(stdout, "Verified 2 chains, 5 events, and the log's 5 leaves: no problems\n");
     });
 
     const backup = `${dir}/backup.db`;
@@ -165,10 +165,51 @@ Deno.test("verify names the chain and seq of every problem", async () => {
       assert.ok(found, `a problem at ${id} seq ${seq}:\n${stdout}`);
       assert.match(found, message);
     }
+    // The log kept what was stored: the changed and the deleted rows differ from it.
+    const logged: [number, RegExp][] = [
+      [3, new RegExp(`^log index 3: ed25519:${canonical} seq 0 is stored unlike the log$`)],
+      [8, new RegExp(`^log index 8: ed25519:${signature} seq 2 is stored unlike the log$`)],
+      [10, new RegExp(`^log index 10: ed25519:${gap} seq 1 is in the log, not stored$`)],
+    ];
+    for (const [index, message] of logged) {
+      const found = lines.find((l) => l.startsWith(`log index ${index}: `));
+      assert.ok(found, `a log problem at ${index}:\n${stdout}`);
+      assert.match(found, message);
+    }
     assert.equal(
       lines.at(-1),
-      "Verified 5 chains, 14 events: 4 problems; 3 later events of those chains not checked",
+      "Verified 5 chains, 14 events, and the log's 15 leaves: 7 problems; " +
+        "3 later events of those chains not checked",
     );
+  });
+});
+
+Deno.test("verify recomputes the log's root and checks its stored hashes", async () => {
+  await withDir(async (dir) => {
+    const db = `${dir}/chains.db`;
+    {
+      await using server = await startServer(db);
+      await publish(server.base, new ChainAuthor(), [["add", "github:a"], [
+        "add",
+        "dns:a.example",
+      ]]);
+      await publish(server.base, new ChainAuthor(), [["add", "github:b"]]);
+    }
+    const conn = new DatabaseSync(db);
+    conn.exec("UPDATE kez_log_hashes SET hash = zeroblob(32) WHERE level = 1 AND idx = 0");
+    conn.exec(`UPDATE kez_log_entries SET entry = entry || ' ' WHERE idx = 2`);
+    conn.close();
+    const { code, stdout } = await runBinary(["verify", "--db", db]);
+    assert.equal(code, 1, stdout);
+    assert.deepEqual(stdout.trimEnd().split("\n"), [
+      "log index 1: stored subtree hash at level 1, index 0 is wrong",
+      // The changed leaf no longer hashes to its stored leaf hash, nor equals its event.
+      "log index 2: stored subtree hash at level 0, index 2 is wrong",
+      /^log index 2: ed25519:[0-9a-f]{64} seq 0 is stored unlike the log$/m.exec(stdout)?.[0],
+      "log: the leaves give another root than the last checkpoint's (size 3)",
+      "log: the last signed checkpoint is not of the log's size and root",
+      "Verified 2 chains, 3 events, and the log's 3 leaves: 5 problems",
+    ]);
   });
 });
 

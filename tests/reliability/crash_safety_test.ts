@@ -9,6 +9,8 @@ import { ChainWriter } from "../support/chain_writer.ts";
 import { ServerProcess } from "../support/server_process.ts";
 import { integrityCheck } from "../support/sqlite_integrity.ts";
 import { fetchChain } from "../support/stored_chain.ts";
+import { verifyDatabase } from "../../lib/ops/mod.ts";
+import { parseCheckpoint, parseNote } from "../../lib/tlog/mod.ts";
 
 const ROUNDS = 4;
 const ED25519_WRITERS = 14;
@@ -25,6 +27,20 @@ async function checkAndAdopt(server: ServerProcess, writers: ChainWriter[]): Pro
     inDoubtStored += w.acknowledged.length - before;
   }
   return inDoubtStored;
+}
+
+/**
+ * Checks that the log, the chains and the last checkpoint agree: every stored
+ * row is a leaf, every leaf is stored, and the served checkpoint is the root
+ * of exactly those leaves.
+ */
+async function checkLog(server: ServerProcess, db: string): Promise<void> {
+  const problems: unknown[] = [];
+  const report = verifyDatabase(db, (p) => problems.push(p));
+  assert.deepEqual(problems, []);
+  const note = await (await fetch(`${server.base}/v1/log/checkpoint`)).text();
+  assert.equal(parseCheckpoint(parseNote(note).text).size, report.events);
+  assert.equal(report.logSize, report.events);
 }
 
 /** Runs every writer until one of them loses its server, or each hits `limit` events. */
@@ -61,6 +77,7 @@ Deno.test("crash safety: SIGKILL mid-load loses nothing acknowledged", async (t)
         // The previous kill left one event per writer unanswered: stored or not, either is fine.
         const inDoubtStored = await checkAndAdopt(server, writers);
         assert.deepEqual(integrityCheck(db), ["ok"]);
+        await checkLog(server, db);
         // Kill once the round has some acknowledged appends behind it and many in flight.
         const killAfter = 20 + Math.floor(Math.random() * 150);
         const acked = () => writers.reduce((n, w) => n + w.acknowledged.length, 0);
@@ -97,6 +114,7 @@ Deno.test("crash safety: SIGKILL mid-load loses nothing acknowledged", async (t)
         }).n;
         check.close();
         assert.equal(rows, writers.reduce((n, w) => n + w.acknowledged.length, 0));
+        await checkLog(server, db);
 
         // The clients carry on from where the server's chains stand.
         for (const w of writers) {
