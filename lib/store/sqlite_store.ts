@@ -91,7 +91,7 @@ const MAX_BATCH = 512;
 /** Longest an append waits for others to join its commit, in milliseconds. */
 const MAX_WAIT_MS = 2;
 /** Leaves added per transaction while building the log of an existing file. */
-const BUILD_CHUNK = 20_000;
+const BUILD_CHUNK = 5_000;
 
 function keyOf(primary: string): [scheme: string, id: string] {
   const colon = primary.indexOf(":");

@@ -28,7 +28,7 @@ import { measureGeneratorCeiling } from "./post_phase.ts";
 import { stopAll } from "./processes.ts";
 import { buildReport, type Limits, type Plan, type Results } from "./results.ts";
 import { prepareScaleCopy } from "./scale.ts";
-import { measureServer } from "./server_run.ts";
+import { measurePostsOnly, measureServer } from "./server_run.ts";
 import { ed25519Signer, NostrKeyRing } from "./signers.ts";
 import { measureStartup } from "./startup.ts";
 import { freshChains, longChains } from "./workloads.ts";
@@ -162,6 +162,24 @@ try {
     () => measureGeneratorCeiling(workloads.edFresh, empty.createdBytes, plan.postSeconds),
   );
 
+  const logCost = await part("POST with the transparency log off, then on", async () => {
+    const run = async (label: string, args: string[]) => {
+      const db = `${dir}/${label}.db`;
+      createDatabase(db, workloads.edLong.prefix);
+      return await measurePostsOnly({
+        db,
+        dir,
+        label,
+        args,
+        workloads,
+        postSeconds: plan.postSeconds,
+      });
+    };
+    const off = await run("log-off", ["--transparency-log", "false"]);
+    const on = await run("log-on", []);
+    return { off, on };
+  });
+
   let scale: Results["scale"];
   if (flags["db-scale"] !== undefined) {
     const source = flags["db-scale"];
@@ -201,6 +219,7 @@ try {
     },
     limits: limits!,
     ceiling,
+    logCost,
     ...(scale === undefined ? {} : { scale }),
     parts,
     totalSeconds: (performance.now() - started) / 1000,

@@ -9,7 +9,7 @@ import type { BareGetFigures, WrkTiming } from "./get_phase.ts";
 import type { Machine } from "./machine.ts";
 import { buildNotes } from "./notes.ts";
 import type { PostLoadResult } from "./post_load.ts";
-import type { Workloads } from "./post_phase.ts";
+import type { PostFigures, Workloads } from "./post_phase.ts";
 import type { Row } from "./report.ts";
 import { buildRows } from "./rows.ts";
 import type { ScaleCopy } from "./scale.ts";
@@ -73,6 +73,8 @@ export interface Results {
   readonly limits: Limits;
   /** The POST generator against the bare server. */
   readonly ceiling: PostLoadResult;
+  /** The POST figures with the transparency log off, then on, side by side on fresh files. */
+  readonly logCost: { readonly off: PostFigures; readonly on: PostFigures };
   /** The server on the scale database, if one was given. */
   readonly scale?: { readonly source: string; readonly copy: ScaleCopy; readonly run: ServerRun };
   /** Each part's wall time, seconds. */

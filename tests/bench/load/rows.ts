@@ -21,6 +21,7 @@ const TARGET = {
   nostrRatio: 1.3,
   peakRssMb: 150,
   scaleRatio: 1 / 1.3,
+  logRatio: 0.9,
 } as const;
 
 /** What a load run measured: a rate and its latencies, and where the CPU went. */
@@ -63,6 +64,17 @@ function scaleRow(figure: string, atScale: Measured, empty: Measured): Row {
     limitValue: loadValue(empty),
     ratio: ratio(atScale.perSec, empty.perSec),
     target: verdict(atScale.perSec / empty.perSec >= TARGET.scaleRatio, "≥ 0.77, within 1.3×"),
+  };
+}
+
+function logRow(figure: string, on: PostLoadResult, off: PostLoadResult): Row {
+  return {
+    figure,
+    value: loadValue(on),
+    limit: "the same POSTs, --transparency-log false",
+    limitValue: loadValue(off),
+    ratio: ratio(on.perSec, off.perSec),
+    target: verdict(on.perSec / off.perSec >= TARGET.logRatio, "≥ 0.9, within 10%"),
   };
 }
 
@@ -142,6 +154,9 @@ export function buildRows(r: Results): Row[] {
       ratio: ratio(limits.sqliteOneRow, limits.sqliteBatch64),
       target: NONE,
     },
+    logRow("POST ed25519 fresh, log on", r.logCost.on.edFresh, r.logCost.off.edFresh),
+    logRow("POST ed25519 long, log on", r.logCost.on.edLong, r.logCost.off.edLong),
+    logRow("POST nostr fresh, log on", r.logCost.on.nostrFresh, r.logCost.off.nostrFresh),
     rssRow("peak RSS under load (VmHWM), empty database", empty),
     {
       figure: "start-up to first answer, fresh database",

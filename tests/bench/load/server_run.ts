@@ -128,6 +128,41 @@ export async function measureServer(o: ServerRunOptions): Promise<ServerRun> {
   }
 }
 
+/** A server measured on POSTs alone. */
+export interface PostsOnlyOptions {
+  /** The database file (prepared by the caller). */
+  readonly db: string;
+  /** A scratch directory (the log). */
+  readonly dir: string;
+  /** A label for file names. */
+  readonly label: string;
+  /** More flags for the server. */
+  readonly args: string[];
+  /** What to POST. */
+  readonly workloads: Workloads;
+  /** The cap on each POST run, seconds. */
+  readonly postSeconds: number;
+}
+
+/**
+ * Starts the server with some flags, measures only its POST figures, and
+ * stops it: for comparing two settings side by side in one run.
+ *
+ * @param o what to do
+ * @returns the POST figures
+ */
+export async function measurePostsOnly(o: PostsOnlyOptions): Promise<PostFigures> {
+  const server = spawnRealServer(o.db, `${o.dir}/${o.label}-server.log`, o.args);
+  try {
+    await waitReady(server, 300_000);
+    const posts = await measureServerPosts(server, o.workloads, o.postSeconds);
+    await ensureAlive(server, "the POST figures");
+    return posts;
+  } finally {
+    await server.child.stop();
+  }
+}
+
 /** Fails with the log's tail if the server died. */
 async function ensureAlive(server: Server, during: string): Promise<void> {
   if (!server.child.exited) return;

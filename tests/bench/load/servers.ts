@@ -67,9 +67,10 @@ export async function waitReady(
  *
  * @param db the database file (created if missing)
  * @param logFile where its log goes
+ * @param extraArgs more flags
  * @returns the server
  */
-export function spawnRealServer(db: string, logFile: string): Server {
+export function spawnRealServer(db: string, logFile: string, extraArgs: string[] = []): Server {
   const port = freePort();
   const args = [
     "run",
@@ -81,6 +82,7 @@ export function spawnRealServer(db: string, logFile: string): Server {
     db,
     "--log-level",
     "info",
+    ...extraArgs,
   ];
   const child = spawnLogged("kez-sig-server", logFile, Deno.execPath(), args);
   return { child, base: `http://127.0.0.1:${port}`, port, logFile };
