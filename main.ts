@@ -1,7 +1,8 @@
 /**
  * The `kez-sig-server` binary: reads flags and environment (spec §9), opens
  * the database, serves the API, and shuts down gracefully on SIGINT or
- * SIGTERM; or runs one maintenance command (`backup`, `verify`, `stats`,
+ * SIGTERM; or does the same as a read-only mirror of another server
+ * (`mirror`); or runs one maintenance command (`backup`, `verify`, `stats`,
  * `healthcheck`).
  *
  * @example
@@ -16,6 +17,7 @@
 import { type Command, type Config, parseCommand } from "./lib/config/mod.ts";
 import { BODY_TIMEOUT_MS, serve } from "./lib/http/mod.ts";
 import { createLogger, type Logger } from "./lib/log/mod.ts";
+import { defaultPinPath, Follower, UpstreamClient, UpstreamPin } from "./lib/mirror/mod.ts";
 import { Metrics, runMaintenance, StoredCounts, VERSION } from "./lib/ops/mod.ts";
 import { createLogKey, type LogSigner, readLogKey, SqliteStore } from "./lib/store/mod.ts";
 import { SignatureVerifier } from "./lib/verify/mod.ts";
@@ -89,12 +91,20 @@ export async function main(args: readonly string[]): Promise<number> {
       return 0;
     case "serve":
       return await serveUntilStopped(command.config);
+    case "mirror":
+      return await serveUntilStopped(command.config, command);
     default:
       return await runMaintenance(command);
   }
 }
 
-async function serveUntilStopped(config: Config): Promise<number> {
+/** What a mirror follows, and how often it polls once caught up. */
+interface Mirroring {
+  readonly upstream: string;
+  readonly pollMs: number;
+}
+
+async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<number> {
   const logger = createLogger(config.logLevel, undefined, config.logFormat);
 
   const existed = await exists(config.db);
@@ -112,6 +122,14 @@ async function serveUntilStopped(config: Config): Promise<number> {
     log = seed === null
       ? { origin, seed: crypto.getRandomValues(new Uint8Array(32)), newKeyFile: keyFile }
       : { origin, seed, newKeyFile: null };
+  }
+  let pin: UpstreamPin | undefined;
+  if (mirror !== undefined) {
+    try {
+      pin = await UpstreamPin.load(defaultPinPath(config.db));
+    } catch (e) {
+      return fail((e as Error).message);
+    }
   }
   let store: SqliteStore;
   const verifier = new SignatureVerifier(config.verifyWorkers);
@@ -155,6 +173,7 @@ async function serveUntilStopped(config: Config): Promise<number> {
       store,
       logger,
       metrics,
+      mirrorOf: mirror?.upstream,
       hostname: config.bind.hostname,
       port: config.bind.port,
       onListen: ({ hostname, port }) => {
@@ -174,6 +193,16 @@ async function serveUntilStopped(config: Config): Promise<number> {
     );
   }
 
+  // Started once serving, so that a mirror that cannot listen never touches its upstream.
+  const follower = mirror === undefined || pin === undefined ? undefined : Follower.start({
+    store,
+    upstream: new UpstreamClient(mirror.upstream),
+    pin,
+    logger,
+    pollMs: mirror.pollMs,
+  });
+  if (mirror !== undefined) logger.info(`mirroring ${mirror.upstream}, read-only`);
+
   let graceOver!: () => void;
   const grace = new Promise<"grace over">((resolve) => graceOver = () => resolve("grace over"));
   let graceTimer: ReturnType<typeof setTimeout> | undefined;
@@ -189,6 +218,8 @@ async function serveUntilStopped(config: Config): Promise<number> {
   }
   clearTimeout(graceTimer);
   for (const signal of signals) Deno.removeSignalListener(signal, stop);
+  // Its appends in flight are awaited, so the store closes with nothing pending.
+  await follower?.stop();
   stored?.close();
   await store.close();
   verifier.close();

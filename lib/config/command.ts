@@ -1,15 +1,24 @@
 /**
- * The whole command line: the server's flags, or a maintenance command
- * (`backup`, `verify`, `stats`, `healthcheck`) and its own.
+ * The whole command line: the server's flags, the `mirror` command with the
+ * server's flags and its own, or a maintenance command (`backup`, `verify`,
+ * `stats`, `healthcheck`) and its own.
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
 import { parseBind } from "./bind.ts";
-import { databasePath, type Env, parseServe, type ServeCommand } from "./config.ts";
+import {
+  type Config,
+  databasePath,
+  type Env,
+  parseServe,
+  SERVE_OPTIONS,
+  type ServeCommand,
+  serveConfig,
+} from "./config.ts";
 import { DEFAULTS } from "./defaults.ts";
-import { COMMAND_USAGE } from "./usage.ts";
+import { COMMAND_USAGE, MIRROR_USAGE } from "./usage.ts";
 
 /** The maintenance commands. */
 export type MaintenanceName = keyof typeof COMMAND_USAGE;
@@ -17,14 +26,33 @@ export type MaintenanceName = keyof typeof COMMAND_USAGE;
 /** What the command line asks for. */
 export type Command =
   | ServeCommand
+  | MirrorCommand
   | { readonly kind: "backup"; readonly db: string; readonly file: string }
   | { readonly kind: "verify"; readonly db: string }
   | { readonly kind: "stats"; readonly db: string }
   | { readonly kind: "healthcheck"; readonly url: string };
 
+/** The `mirror` command: serve as the server does, following an upstream read-only. */
+export interface MirrorCommand {
+  /** Which command. */
+  readonly kind: "mirror";
+  /** The server's configuration; its transparency log is on. */
+  readonly config: Config;
+  /** The upstream's base URL, without a trailing slash. */
+  readonly upstream: string;
+  /** How long to wait between polls once caught up, in milliseconds. */
+  readonly pollMs: number;
+}
+
+/** The default of `--poll-interval`, in milliseconds. */
+export const DEFAULT_POLL_INTERVAL_MS = 1000;
+/** The longest `--poll-interval`: an hour. */
+const MAX_POLL_INTERVAL_MS = 3_600_000;
+
 /**
  * Reads the command line and environment. A first argument that is not a
- * flag names a maintenance command; without one, the server runs.
+ * flag names a command (`mirror` or a maintenance command); without one, the
+ * server runs.
  *
  * @param args the arguments after the program name
  * @param env reads an environment variable
@@ -40,15 +68,74 @@ export type Command =
  *   throw new Error("unexpected");
  * }
  * if (parseCommand(["--bind", "127.0.0.1:9000"], env).kind !== "serve") throw new Error("serve");
+ * const mirror = parseCommand(["mirror", "--upstream", "https://kez.example/"], env);
+ * if (mirror.kind !== "mirror" || mirror.upstream !== "https://kez.example") throw new Error("mirror");
  * ```
  */
 export function parseCommand(args: readonly string[], env: Env): Command {
   const [first, ...rest] = args;
   if (first === undefined || first.startsWith("-")) return parseServe(args, env);
+  if (first === "mirror") return parseMirror(rest, env);
   if (!Object.hasOwn(COMMAND_USAGE, first)) {
     throw new TypeError(`Unknown command '${first}'`);
   }
   return parseMaintenance(first as MaintenanceName, rest, env);
+}
+
+function parseMirror(args: string[], env: Env): Command {
+  const { values } = parseArgs({
+    args,
+    options: {
+      ...SERVE_OPTIONS,
+      upstream: { type: "string" },
+      "poll-interval": { type: "string" },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) return { kind: "help", text: MIRROR_USAGE };
+  if (values.version) return { kind: "version" };
+  const upstream = values.upstream ?? env("KEZ_UPSTREAM");
+  if (upstream === undefined) {
+    throw new TypeError("Cannot start mirror: --upstream <url> is required");
+  }
+  const config = serveConfig(values, env);
+  if (config.log === null) {
+    throw new TypeError(
+      "Cannot start mirror: a mirror keeps the transparency log; --transparency-log must be true",
+    );
+  }
+  return {
+    kind: "mirror",
+    config,
+    upstream: parseUpstream(upstream),
+    pollMs: parsePollInterval(values["poll-interval"] ?? env("KEZ_POLL_INTERVAL")),
+  };
+}
+
+/** An http(s) base URL without a trailing slash, so that API paths append to it. */
+function parseUpstream(text: string): string {
+  const url = URL.parse(text);
+  if (
+    url === null || !["http:", "https:"].includes(url.protocol) || url.search !== "" ||
+    url.hash !== ""
+  ) {
+    throw new TypeError(
+      `Cannot use upstream "${text}": expected an http:// or https:// URL without query or fragment`,
+    );
+  }
+  return url.href.replace(/\/+$/, "");
+}
+
+function parsePollInterval(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_POLL_INTERVAL_MS;
+  const ms = Number(text);
+  if (!/^[0-9]+$/.test(text) || ms < 1 || ms > MAX_POLL_INTERVAL_MS) {
+    throw new TypeError(
+      `Cannot use poll interval "${text}": expected milliseconds from 1 to ${MAX_POLL_INTERVAL_MS}`,
+    );
+  }
+  return ms;
 }
 
 function parseMaintenance(name: MaintenanceName, args: string[], env: Env): Command {

@@ -51,6 +51,24 @@ export type Env = (name: string) => string | undefined;
 /** Most signature-verification threads: more than cores only adds contention. */
 const MAX_VERIFY_WORKERS = 64;
 
+/** The server's flags, as `node:util` `parseArgs` takes them; the mirror takes them too. */
+export const SERVE_OPTIONS = {
+  bind: { type: "string" },
+  db: { type: "string" },
+  "log-level": { type: "string" },
+  "log-format": { type: "string" },
+  metrics: { type: "string" },
+  "verify-workers": { type: "string" },
+  "log-origin": { type: "string" },
+  "log-key": { type: "string" },
+  "transparency-log": { type: "string" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "V" },
+} as const;
+
+/** The values of {@linkcode SERVE_OPTIONS} as `parseArgs` returns them. */
+export type ServeValues = { readonly [K in keyof typeof SERVE_OPTIONS]?: string | boolean };
+
 /**
  * Reads the server's flags and environment.
  *
@@ -72,49 +90,58 @@ const MAX_VERIFY_WORKERS = 64;
 export function parseServe(args: readonly string[], env: Env): ServeCommand {
   const { values } = parseArgs({
     args: [...args],
-    options: {
-      bind: { type: "string" },
-      db: { type: "string" },
-      "log-level": { type: "string" },
-      "log-format": { type: "string" },
-      metrics: { type: "string" },
-      "verify-workers": { type: "string" },
-      "log-origin": { type: "string" },
-      "log-key": { type: "string" },
-      "transparency-log": { type: "string" },
-      help: { type: "boolean", short: "h" },
-      version: { type: "boolean", short: "V" },
-    },
+    options: SERVE_OPTIONS,
     strict: true,
     allowPositionals: false,
   });
   if (values.help) return { kind: "help", text: USAGE };
   if (values.version) return { kind: "version" };
-  const db = databasePath(values.db, env);
+  return { kind: "serve", config: serveConfig(values, env) };
+}
+
+/**
+ * Builds the configuration from the parsed server flags and the environment:
+ * a flag beats its variable, which beats the default.
+ *
+ * @param values the parsed values of {@linkcode SERVE_OPTIONS}
+ * @param env reads an environment variable
+ * @returns the configuration
+ * @throws {TypeError} for a bad value
+ *
+ * @example
+ * ```ts
+ * import { serveConfig } from "./config.ts";
+ * const config = serveConfig({ bind: "127.0.0.1:0" }, () => undefined);
+ * if (config.bind.port !== 0 || config.log?.origin !== "localhost/kez-sig-server") {
+ *   throw new Error("unexpected");
+ * }
+ * ```
+ */
+export function serveConfig(values: ServeValues, env: Env): Config {
+  const flag = (name: keyof typeof SERVE_OPTIONS) => {
+    const value = values[name];
+    return typeof value === "string" ? value : undefined;
+  };
+  const db = databasePath(flag("db"), env);
   const logOn = parseSwitch(
     "transparency-log",
-    values["transparency-log"] ?? env("KEZ_TRANSPARENCY_LOG") ?? DEFAULTS.transparencyLog,
+    flag("transparency-log") ?? env("KEZ_TRANSPARENCY_LOG") ?? DEFAULTS.transparencyLog,
   );
   return {
-    kind: "serve",
-    config: {
-      bind: parseBind(values.bind ?? env("KEZ_BIND") ?? DEFAULTS.bind),
-      db,
-      logLevel: parseLogLevel(
-        values["log-level"] ?? env("KEZ_LOG") ?? env("RUST_LOG") ?? DEFAULTS.logLevel,
-      ),
-      logFormat: parseLogFormat(
-        values["log-format"] ?? env("KEZ_LOG_FORMAT") ?? DEFAULTS.logFormat,
-      ),
-      metrics: parseSwitch("metrics", values.metrics ?? env("KEZ_METRICS") ?? DEFAULTS.metrics),
-      verifyWorkers: parseWorkers(values["verify-workers"] ?? env("KEZ_VERIFY_WORKERS")),
-      log: logOn
-        ? {
-          origin: parseOrigin(values["log-origin"] ?? env("KEZ_LOG_ORIGIN") ?? DEFAULTS.logOrigin),
-          keyFile: logKeyPath(values["log-key"] ?? env("KEZ_LOG_KEY"), db),
-        }
-        : null,
-    },
+    bind: parseBind(flag("bind") ?? env("KEZ_BIND") ?? DEFAULTS.bind),
+    db,
+    logLevel: parseLogLevel(
+      flag("log-level") ?? env("KEZ_LOG") ?? env("RUST_LOG") ?? DEFAULTS.logLevel,
+    ),
+    logFormat: parseLogFormat(flag("log-format") ?? env("KEZ_LOG_FORMAT") ?? DEFAULTS.logFormat),
+    metrics: parseSwitch("metrics", flag("metrics") ?? env("KEZ_METRICS") ?? DEFAULTS.metrics),
+    verifyWorkers: parseWorkers(flag("verify-workers") ?? env("KEZ_VERIFY_WORKERS")),
+    log: logOn
+      ? {
+        origin: parseOrigin(flag("log-origin") ?? env("KEZ_LOG_ORIGIN") ?? DEFAULTS.logOrigin),
+        keyFile: logKeyPath(flag("log-key") ?? env("KEZ_LOG_KEY"), db),
+      }
+      : null,
   };
 }
 

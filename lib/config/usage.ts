@@ -1,5 +1,6 @@
 /**
- * The `--help` texts of the server and of each maintenance command.
+ * The `--help` texts of the server, of the `mirror` command and of each
+ * maintenance command.
  *
  * @module
  */
@@ -10,14 +11,9 @@ const DB_OPTION =
   `  --db <path>           SQLite database file    (env KEZ_DB; default ${DEFAULTS.db})`;
 const HELP_OPTION = `  -h, --help            print this help and exit`;
 
-/** The `--help` text of the server. */
-export const USAGE = `kez-sig-server: the KEZ sigchain server
-
-Usage: kez-sig-server [options]             serve the API
-       kez-sig-server <command> [options]   maintenance; see kez-sig-server <command> --help
-
-Options:
-  --bind <host:port>    address to listen on   (env KEZ_BIND; default ${DEFAULTS.bind})
+/** The server's options, which the mirror takes too. */
+const SERVE_OPTION_LINES =
+  `  --bind <host:port>    address to listen on   (env KEZ_BIND; default ${DEFAULTS.bind})
 ${DB_OPTION}
   --log-level <level>   error|warn|info|debug|trace, or a RUST_LOG-style list
                         (env KEZ_LOG, else RUST_LOG; default ${DEFAULTS.logLevel})
@@ -32,13 +28,46 @@ ${DB_OPTION}
   --transparency-log <on>  true|false: keep the log and serve /v1/log/*
                         (env KEZ_TRANSPARENCY_LOG; default ${DEFAULTS.transparencyLog})
 ${HELP_OPTION}
-  -V, --version         print the version and exit
+  -V, --version         print the version and exit`;
+
+/** The `--help` text of the server. */
+export const USAGE = `kez-sig-server: the KEZ sigchain server
+
+Usage: kez-sig-server [options]             serve the API
+       kez-sig-server mirror --upstream <url> [options]
+                                            serve a verified, read-only copy of another server
+       kez-sig-server <command> [options]   maintenance; see kez-sig-server <command> --help
+
+Options:
+${SERVE_OPTION_LINES}
 
 Commands:
+  mirror                follow another server's transparency log and serve a verified copy
   backup <file>         write a verified copy of the database, safe while the server runs
   verify                re-check every stored chain and hash; exit 1 on a problem
   stats                 count chains and events by op and algorithm; the database size
   healthcheck           ask a running server's /v1/healthz; exit 0 when healthy, else 1
+`;
+
+/** The `--help` text of the `mirror` command. */
+export const MIRROR_USAGE = `Usage: kez-sig-server mirror --upstream <url> [options]
+
+Follows the upstream server's transparency log (GET /v1/log/entries), re-checks
+every event as a POST would be checked, stores them in the same order, and
+serves the whole read API and /v1/log/* from its own database, signed with its
+own log key; its roots equal the upstream's at equal sizes. It pins the
+upstream's log key on first contact (in <db>-upstream.json) and checks every
+upstream checkpoint against its own tree. On any mismatch (an invalid event, an
+index or root that differs, a bad signature, a checkpoint inconsistent with an
+earlier one) it stops following, logs the evidence at error level, and keeps
+serving what it has. POSTs answer 503 unavailable. It keeps retrying, with
+backoff, while the upstream cannot be reached. Exit status as for the server.
+
+Options:
+  --upstream <url>      the server to follow, http:// or https:// (env KEZ_UPSTREAM)
+  --poll-interval <ms>  how long to wait between polls once caught up
+                        (env KEZ_POLL_INTERVAL; default 1000)
+${SERVE_OPTION_LINES}
 `;
 
 /** The `--help` text of each maintenance command. */

@@ -26,6 +26,11 @@ export interface AppOptions {
   readonly logger: Logger;
   /** Counts requests and serves them at `GET /metrics`; without it, neither. */
   readonly metrics?: Metrics | undefined;
+  /**
+   * The upstream this server mirrors read-only: appends answer `503
+   * unavailable` naming it. Without it, appends are taken.
+   */
+  readonly mirrorOf?: string | undefined;
 }
 
 /** The preflight answer's headers: CORS wide open (spec §6). */
@@ -66,9 +71,9 @@ type RoutedRequest = Request & { [ROUTE_INDEX]?: number };
  * ```
  */
 export function appRoutes(options: AppOptions): Route[] {
-  const { store, metrics } = options;
+  const { store, metrics, mirrorOf } = options;
   return [
-    ...sigchainRoutes(store),
+    ...sigchainRoutes(store, mirrorOf),
     ...(store.log === undefined ? [] : logRoutes(store, store.log)),
     openApiRoute(openApiDocument({ metrics: metrics !== undefined, log: store.log !== undefined })),
     ...(metrics === undefined ? [] : [metricsRoute(metrics)]),

@@ -47,6 +47,8 @@ function conditional(req: Request, head: StoredHead): Response | HeaderPairs {
  * The routes of the sigchain API, in the order they are tried.
  *
  * @param store where chains live
+ * @param mirrorOf the upstream, when this server is its read-only mirror:
+ *   then appends throw `unavailable` naming it
  * @returns the routes for {@linkcode route}
  *
  * @example
@@ -55,10 +57,15 @@ function conditional(req: Request, head: StoredHead): Response | HeaderPairs {
  * import { SqliteStore } from "../store/mod.ts";
  * const store = SqliteStore.open(":memory:");
  * if (sigchainRoutes(store).length !== 4) throw new Error("four routes");
+ * const post = sigchainRoutes(store, "https://kez.example").find((r) => r.method === "POST")!;
+ * const refused = await Promise.resolve(post.handler(new Request("http://x/"), {}, "")).catch((e) => e);
+ * if (refused.code !== "unavailable" || !refused.message.includes("https://kez.example")) {
+ *   throw new Error("a mirror takes no appends");
+ * }
  * await store.close();
  * ```
  */
-export function sigchainRoutes(store: Store): Route[] {
+export function sigchainRoutes(store: Store, mirrorOf?: string): Route[] {
   const path = (pathname: string) => new URLPattern({ pathname });
   return [
     {
@@ -95,6 +102,12 @@ export function sigchainRoutes(store: Store): Route[] {
       method: "POST",
       pattern: path("/v1/sigchains/:scheme/:id/events"),
       handler: async (req, params) => {
+        if (mirrorOf !== undefined) {
+          throw new KezError(
+            "unavailable",
+            `This server is a read-only mirror of ${mirrorOf}; publish there`,
+          );
+        }
         const primary = primaryOf(params);
         let body: Uint8Array;
         try {

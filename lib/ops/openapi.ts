@@ -70,7 +70,8 @@ const ROUTES: Record<string, Record<string, Operation>> = {
   },
   "/v1/sigchains/{scheme}/{id}/events": {
     post: {
-      summary: "Appends the next event after the checks of §5, in their order",
+      summary: "Appends the next event after the checks of §5, in their order; " +
+        "a read-only mirror (kez-sig-server mirror) answers 503 unavailable naming its upstream",
       parameters: CHAIN,
       requestBody: {
         required: true,

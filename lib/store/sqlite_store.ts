@@ -82,6 +82,8 @@ interface Row {
 interface Queued {
   readonly event: ChainEvent;
   readonly signatureError: KezError | null;
+  /** The events of one `appendInOrder` call: once one is refused, the rest are too. */
+  readonly run?: { refused: boolean };
   readonly resolve: (result: AppendResult) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -204,9 +206,10 @@ export class SqliteStore implements Store {
   /**
    * Appends events in exactly the given order: their signatures are checked
    * concurrently, then they join the commit queue together, in order, so
-   * that they are checked and stored (and enter the log) in that order. A
-   * mirror replays another log this way; `append` of many events at once may
-   * store them in any order.
+   * that they are checked and stored (and enter the log) in that order. Once
+   * one is refused, every later one is refused too (`conflict`), so what is
+   * stored is always a prefix of the run. A mirror replays another log this
+   * way; `append` of many events at once may store them in any order.
    *
    * @param events the events, in the order to store them
    * @returns one result per event, each settling as {@linkcode append}'s would
@@ -226,9 +229,10 @@ export class SqliteStore implements Store {
       } finally {
         this.#verifying--;
       }
+      const run = { refused: false };
       events.forEach((event, i) => {
         const { resolve, reject } = queued[i]!;
-        this.#queue.push({ event, signatureError: verdicts[i]!, resolve, reject });
+        this.#queue.push({ event, signatureError: verdicts[i]!, resolve, reject, run });
       });
       this.#scheduleFlush();
     };
@@ -278,10 +282,17 @@ export class SqliteStore implements Store {
           tips.set(primary, tip);
         }
         try {
+          if (item.run?.refused) {
+            throw new KezError(
+              "conflict",
+              `Cannot append event: an earlier event of its run was refused`,
+            );
+          }
           checkLink(tip, envelope);
           if (item.signatureError !== null) throw item.signatureError;
           checkOp(tip, envelope);
         } catch (e) {
+          if (item.run !== undefined) item.run.refused = true;
           item.reject(e);
           continue;
         }

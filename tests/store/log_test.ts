@@ -216,6 +216,26 @@ Deno.test("appendInOrder() stores events in the order given", async () => {
   });
 });
 
+Deno.test("appendInOrder() stores only the run's prefix before a refused event", async () => {
+  await withDir(async (dir) => {
+    const [a, b, c] = [new ChainAuthor(), new ChainAuthor(), new ChainAuthor()];
+    const run = [
+      toChainEvent(a.next("add", "github:a")),
+      toChainEvent(b.next("revoke", "github:never-added")),
+      toChainEvent(c.next("add", "github:c")),
+    ];
+    const store = SqliteStore.open(`${dir}/a.db`, { log: SIGNER });
+    const outcomes = await Promise.allSettled(store.appendInOrder(run));
+    assert.equal(outcomes[0]!.status, "fulfilled");
+    assert.match(String((outcomes[1] as PromiseRejectedResult).reason.code), /invalid_op/);
+    const third = (outcomes[2] as PromiseRejectedResult).reason;
+    assert.equal(third.code, "conflict");
+    assert.match(third.message, /an earlier event of its run was refused/);
+    assert.equal(store.log!.checkpoint().size, 1);
+    await store.close();
+  });
+});
+
 Deno.test("log key files", async (t) => {
   await withDir(async (dir) => {
     await t.step(
