@@ -6,7 +6,7 @@
  */
 
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import type { ClientOptions } from "../client/mod.ts";
+import type { ClientOptions, LogVerifier } from "../client/mod.ts";
 import { UsageError } from "./errors.ts";
 import type { Io } from "./io.ts";
 
@@ -14,8 +14,10 @@ import type { Io } from "./io.ts";
 export interface Context {
   /** The environment and standard streams. */
   readonly io: Io;
-  /** The `fetch` and signal for the network. */
+  /** The `fetch` and signal for the network, and the log verifier of every server read. */
   readonly client: ClientOptions;
+  /** Checks servers' transparency logs; the one `client.log` holds. */
+  readonly log: LogVerifier;
 }
 
 /** What a command found: text lines, the same as JSON, and its exit status. */

@@ -6,11 +6,14 @@
  */
 
 import denoJson from "../../deno.json" with { type: "json" };
+import { LogAlarm, LogVerifier } from "../client/mod.ts";
 import { KezError } from "../protocol/mod.ts";
 import type { Command, Context, Report } from "./command.ts";
 import { COMMANDS } from "./commands/mod.ts";
 import { CliError, UsageError } from "./errors.ts";
+import { kezHome } from "./home.ts";
 import { denoIo, type Io } from "./io.ts";
+import { FileLogState } from "./log_files.ts";
 
 /** Longest a network command may take before its requests are aborted. */
 const NETWORK_TIMEOUT_MS = 60_000;
@@ -25,6 +28,9 @@ ${COMMANDS.map((c) => `  ${c.name.padEnd(18)}${c.summary}`).join("\n")}
 Every command takes --help, and --json for machine-readable output.
 The secret comes from --nsec or KEZ_SECRET. Local chains live under KEZ_HOME
 (default $XDG_DATA_HOME/kez, else ~/.local/share/kez).
+Every fetch and publish checks the server's transparency log, with a pinned
+key or one trusted on first use (see 'kez log trust --help'); a failed check
+is an ALARM that prints its evidence.
 Exit status: 0 success, 1 failed or invalid, 2 usage error.
 
 Options:
@@ -41,7 +47,7 @@ function find(args: readonly string[]): Command {
   const name = args.slice(0, 2).join(" ");
   const command = COMMANDS.find((c) => c.name === name);
   if (command !== undefined) return command;
-  if (args[0] === "identity" || args[0] === "sigchain") {
+  if (args[0] === "identity" || args[0] === "sigchain" || args[0] === "log") {
     throw new UsageError(
       args[1] === undefined ? `Missing ${args[0]} command` : `Unknown command '${name}'`,
     );
@@ -60,7 +66,25 @@ function print(io: Io, report: Report, json: boolean): void {
   else for (const line of report.lines) io.out(line);
 }
 
+/** An alarm is the one error of several lines: its evidence, verbatim, for others to check. */
+function alarm(io: Io, e: LogAlarm, json: boolean): number {
+  if (json) {
+    const { code, message, server, evidence } = e;
+    io.err(JSON.stringify({ error: { code, message, alarm: true, server, evidence } }));
+    return 1;
+  }
+  io.err(`kez: ALARM: ${e.message}`);
+  io.err("kez: the evidence follows, each item verbatim (but its final newline) between its lines");
+  for (const { name, text } of e.evidence) {
+    io.err(`-----BEGIN ${name}-----`);
+    io.err(text.replace(/\n$/, ""));
+    io.err(`-----END ${name}-----`);
+  }
+  return 1;
+}
+
 function fail(io: Io, e: Error, json: boolean): number {
+  if (e instanceof LogAlarm) return alarm(io, e, json);
   const usage = e instanceof UsageError;
   if (json) {
     const code = e instanceof KezError ? e.code : usage ? "usage" : "failed";
@@ -109,7 +133,12 @@ export async function main(args: readonly string[], io: Io = denoIo()): Promise<
       io.out(command.usage);
       return 0;
     }
-    const ctx: Context = { io, client: { signal: AbortSignal.timeout(NETWORK_TIMEOUT_MS) } };
+    const signal = AbortSignal.timeout(NETWORK_TIMEOUT_MS);
+    const log = new LogVerifier(new FileLogState(() => kezHome(io.env)), {
+      signal,
+      onWarning: (line) => io.err(`kez: warning: ${line}`),
+    });
+    const ctx: Context = { io, client: { signal, log }, log };
     const report = await command.run(args.slice(command.name.split(" ").length), ctx);
     print(io, report, json);
     return report.code;

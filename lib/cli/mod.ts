@@ -1,7 +1,8 @@
 /**
  * The `kez` command line on top of the client library: argument parsing, the
- * local chains under `$KEZ_HOME` (atomic writes), and the commands. Uses
- * Deno's file-system APIs, unlike `lib/client`.
+ * local chains and the transparency-log state (trusted keys, kept
+ * checkpoints, monitor progress) under `$KEZ_HOME` (atomic writes), and the
+ * commands. Uses Deno's file-system APIs, unlike `lib/client`.
  *
  * @example
  * ```ts
@@ -22,5 +23,7 @@ export * from "./home.ts";
 export * from "./io.ts";
 export * from "./key_args.ts";
 export * from "./local_chain.ts";
+export * from "./log_files.ts";
 export * from "./main.ts";
+export * from "./monitor_files.ts";
 export * from "./sources.ts";

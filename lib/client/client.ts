@@ -17,8 +17,9 @@ import {
   toChainEvent,
   verifyEventSignature,
 } from "../protocol/mod.ts";
-import { callable, type FetchFn, readText, responseError, send } from "./http.ts";
+import { callable, type FetchFn, readText, responseError, send, serverBase } from "./http.ts";
 import { getNewer } from "./incremental.ts";
+import type { LogVerifier } from "./log_verifier.ts";
 import { publishChain, type PublishResult } from "./publish.ts";
 
 /** How a client talks to servers. */
@@ -33,6 +34,11 @@ export interface ClientOptions {
    * and the browser's HTTP cache revalidates by itself anyway.
    */
   readonly conditional?: boolean;
+  /**
+   * Checks the server's transparency log on every fetch and publish (spec
+   * §10.4): its checkpoint, and that the head it served is in the log.
+   */
+  readonly log?: LogVerifier;
 }
 
 /** A chain's JSONL as one GET answered it. */
@@ -57,6 +63,8 @@ export interface AppendAnswer {
   readonly seq: number;
   /** Its hash: what the next event's `prev` must be. */
   readonly hash: string;
+  /** Its index in the server's transparency log, when the server keeps one (spec §10.1). */
+  readonly index?: number;
 }
 
 /**
@@ -78,6 +86,7 @@ export class KezClient {
   #fetch: FetchFn;
   #signal: AbortSignal | undefined;
   #conditional: boolean;
+  #log: LogVerifier | undefined;
 
   /**
    * @param server the server's base URL, e.g. `http://localhost:7878`
@@ -85,14 +94,11 @@ export class KezClient {
    * @throws {TypeError} when `server` is not an http or https URL
    */
   constructor(server: string, options: ClientOptions = {}) {
-    const url = new URL(server);
-    if (url.protocol !== "http:" && url.protocol !== "https:") {
-      throw new TypeError(`Cannot use server ${JSON.stringify(server)}: not an http(s) URL`);
-    }
-    this.server = url.href.replace(/\/+$/, "");
+    this.server = serverBase(server);
     this.#fetch = callable(options.fetch);
     this.#signal = options.signal;
     this.#conditional = options.conditional ?? true;
+    this.#log = options.log;
   }
 
   /**
@@ -139,13 +145,22 @@ export class KezClient {
    * only for what is newer, falling back to a plain GET when the server does
    * not take `after` or no longer holds that prefix.
    *
+   * With a log verifier, the server's log is checked too, the served head's
+   * inclusion included.
+   *
    * @param primary the chain's owner
    * @param options `since`: a verified copy of the chain held already
    * @returns the server's chain, empty when it holds none; `since` itself when unchanged
    * @throws {KezError} the first reason the served chain is invalid, or the server's code
+   * @throws {LogAlarm} when the server's log fails a check
    */
   async getChain(primary: string, options: { readonly since?: Sigchain } = {}): Promise<Sigchain> {
-    const { since } = options;
+    const chain = await this.#readChain(primary, options.since);
+    await this.#log?.checkHead(this.server, primary, chain.events.at(-1) ?? null);
+    return chain;
+  }
+
+  async #readChain(primary: string, since: Sigchain | undefined): Promise<Sigchain> {
     if (since !== undefined && since.length > 0) {
       checkSame(since, primary);
       const newer = await getNewer(this, since, this.#conditional);
@@ -195,21 +210,29 @@ export class KezClient {
       }),
     );
     if (res.status !== 201) throw await responseError(res, `Cannot post event seq ${seq}`);
-    const { seq: stored, hash } = await res.json() as AppendAnswer;
-    return { seq: stored, hash };
+    const { seq: stored, hash, index } = await res.json() as AppendAnswer;
+    return index === undefined ? { seq: stored, hash } : { seq: stored, hash, index };
   }
 
   /**
    * Publishes a local chain: sends, in order, only the events the server
    * lacks, after checking that the server's chain is a prefix of it.
    *
+   * With a log verifier, the server's log is checked before anything is
+   * posted, and after, that it holds the new head.
+   *
    * @param chain the local chain
    * @returns how many events were posted and how many the server held already
    * @throws {KezError} `conflict` naming the seq where the server's chain differs
    *   (nothing is posted then), or the server's code
+   * @throws {LogAlarm} when the server's log fails a check
    */
-  publish(chain: Sigchain): Promise<PublishResult> {
-    return publishChain(this, chain);
+  async publish(chain: Sigchain): Promise<PublishResult> {
+    const result = await publishChain(this, chain);
+    if (result.posted > 0) {
+      await this.#log?.checkHead(this.server, chain.primary, chain.events.at(-1) ?? null);
+    }
+    return result;
   }
 }
 

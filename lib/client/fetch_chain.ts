@@ -7,15 +7,20 @@
 
 import {
   type ChainCopy,
+  type ChainEvent,
   type CopyVerdict,
   type Fork,
   KezError,
+  parseEnvelope,
+  parseJsonText,
   parsePrimary,
   reconcile,
   type Sigchain,
+  toChainEvent,
 } from "../protocol/mod.ts";
 import { type ClientOptions, KezClient } from "./client.ts";
 import { callable, readText, responseError, send } from "./http.ts";
+import { LogAlarm } from "./log_alarm.ts";
 
 /** Where a copy of a chain comes from. */
 export type ChainSource =
@@ -62,9 +67,13 @@ export function sourceName(source: ChainSource): string {
 
 async function load(primary: string, source: ChainSource, options: ClientOptions) {
   switch (source.kind) {
-    case "server":
+    case "server": {
+      const client = new KezClient(source.url, options);
       // A server without this chain holds an empty copy, a prefix of every other.
-      return (await new KezClient(source.url, options).getJsonl(primary)).text;
+      const { text } = await client.getJsonl(primary);
+      await options.log?.checkHead(client.server, primary, lastEvent(text));
+      return text;
+    }
     case "url": {
       const init = options.signal === undefined ? {} : { signal: options.signal };
       const res = await send(callable(options.fetch), source.url, init);
@@ -76,6 +85,16 @@ async function load(primary: string, source: ChainSource, options: ClientOptions
   }
 }
 
+/** The last line as an event, or null when there is none or it is invalid (then so is the copy). */
+function lastEvent(jsonl: string): ChainEvent | null {
+  const line = jsonl.replace(/\n$/, "").split("\n").at(-1) ?? "";
+  try {
+    return toChainEvent(parseEnvelope(parseJsonText(line)));
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Reads every source at once, verifies each copy, and reconciles them: the
  * longest valid copy wins when every valid copy is a prefix of it; two that
@@ -83,9 +102,11 @@ async function load(primary: string, source: ChainSource, options: ClientOptions
  *
  * @param primary the chain's owner
  * @param sources where to look
- * @param options the `fetch` and signal for the network sources
+ * @param options the `fetch` and signal for the network sources, and the
+ *   log verifier that checks each server's log
  * @returns the chain or the fork, and a verdict per source
  * @throws {KezError} `invalid_primary`; never for a failing source, which gets a verdict
+ * @throws {LogAlarm} when a server's log fails a check
  *
  * @example
  * ```ts
@@ -110,6 +131,10 @@ export async function fetchChain(
     try {
       return { source: name, text: await load(primary, source, options) };
     } catch (e) {
+      // An alarm is evidence against the server, not a source to skip; and a
+      // server's failures are all KezErrors, any other is the caller's own
+      // (where it keeps the log's state, say).
+      if (e instanceof LogAlarm || (source.kind === "server" && !(e instanceof KezError))) throw e;
       // A copy that arrived but is not UTF-8 is invalid; any other failure, a
       // reader's included, means no copy arrived.
       const status = e instanceof KezError && e.code === "invalid_json" ? "invalid" : "unreachable";

@@ -58,6 +58,28 @@ export function callable(fetchFn?: FetchFn): FetchFn {
   return (input, init) => (fetchFn ?? globalThis.fetch)(input, init);
 }
 
+/**
+ * A server's base URL in the one form every request and every piece of kept
+ * state uses: parsed, without a trailing slash.
+ *
+ * @param server the server's URL as given, e.g. `http://localhost:7878/`
+ * @returns the base URL, e.g. `http://localhost:7878`
+ * @throws {TypeError} when `server` is not an http or https URL
+ *
+ * @example
+ * ```ts
+ * import { serverBase } from "./http.ts";
+ * if (serverBase("HTTP://LocalHost:7878/") !== "http://localhost:7878") throw new Error("unexpected");
+ * ```
+ */
+export function serverBase(server: string): string {
+  const url = new URL(server);
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new TypeError(`Cannot use server ${JSON.stringify(server)}: not an http(s) URL`);
+  }
+  return url.href.replace(/\/+$/, "");
+}
+
 function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === "string" && Object.hasOwn(CODES, value);
 }

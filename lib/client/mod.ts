@@ -1,7 +1,9 @@
 /**
  * The KEZ client: talk to kez-sig-server, publish a local chain, fetch a
- * chain from several sources and reconcile the copies (spec §8), and tell
- * whether a subject is active. Pure: `fetch`, web platform APIs and the
+ * chain from several sources and reconcile the copies (spec §8), tell
+ * whether a subject is active, and check servers' transparency logs (spec
+ * §10.4): pinned or trusted-on-first-use keys, kept checkpoints, inclusion
+ * of every head served, and a monitor that replays a whole log. Pure: `fetch`, web platform APIs and the
  * protocol core only, so it runs in a browser as well as in Deno. Every
  * failure is a {@linkcode KezError} carrying the spec's code — the server's,
  * when the server refused.
@@ -38,5 +40,15 @@ export * from "./fetch_chain.ts";
 export * from "./http.ts";
 export * from "./identity.ts";
 export * from "./incremental.ts";
+export * from "./log_alarm.ts";
+export * from "./log_api.ts";
+export * from "./log_check.ts";
+export * from "./log_monitor.ts";
+export * from "./log_replay.ts";
+export * from "./log_state.ts";
+export * from "./log_tree.ts";
+export * from "./log_verifier.ts";
+export * from "./logged_chain.ts";
+export * from "./monitor_finding.ts";
 export * from "./publish.ts";
 export * from "./text.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { withServer } from "../support/test_server.ts";
-import { deadServer, kez, kezIn, newIdentity, withDirs } from "./kez_support.ts";
+import { deadServer, kez, kezIn, newIdentity, withDirs, withLog } from "./kez_support.ts";
 
 /** Flips one bit of the first occurrence of `needle` in a file's bytes. */
 async function flipByte(path: string, needle: string): Promise<void> {
@@ -13,7 +13,9 @@ async function flipByte(path: string, needle: string): Promise<void> {
 
 Deno.test("kez sigchain fetch, check and verify", async (t) => {
   await withServer(async (server) => {
-    await withDirs(3, async (home, fork, dir) => {
+    await withDirs(4, async (home, fork, dir, reader) => {
+      // A reader keeps the log's key and checkpoint in a home of its own.
+      const as = { KEZ_HOME: reader };
       const { primary, secret } = await newIdentity(home);
       const env = { KEZ_HOME: home, KEZ_SECRET: secret };
       for (const subject of ["github:jason", "dns:jason.example"]) {
@@ -66,7 +68,7 @@ Deno.test("kez sigchain fetch, check and verify", async (t) => {
           dead,
           "--source",
           tampered,
-        ], {});
+        ], as);
         assert.equal(run.code, 0, run.stderr);
         assert.equal(run.lines[0], `${server.base}: valid, 2 event(s)`);
         assert.match(
@@ -83,7 +85,7 @@ Deno.test("kez sigchain fetch, check and verify", async (t) => {
       await t.step("fetch: only unreachable sources is no valid copy, exit 1", async () => {
         const run = await kezIn(
           ["sigchain", "fetch", primary, "--server", deadServer(), "--json"],
-          {},
+          as,
         );
         assert.equal(run.code, 1);
         const out = JSON.parse(run.stdout);
@@ -106,7 +108,7 @@ Deno.test("kez sigchain fetch, check and verify", async (t) => {
 
         const run = await kezIn(
           ["sigchain", "fetch", primary, "--server", server.base, "--source", forked],
-          {},
+          as,
         );
         assert.equal(run.code, 1);
         assert.equal(
@@ -116,7 +118,7 @@ Deno.test("kez sigchain fetch, check and verify", async (t) => {
       });
       await t.step("check before and after a revoke", async () => {
         const check = ["sigchain", "check", "github:jason", "--primary", primary];
-        const before = await kezIn([...check, "--server", server.base], {});
+        const before = await kezIn([...check, "--server", server.base], as);
         assert.equal(before.code, 0, before.stderr);
         assert.deepEqual(before.lines, [`github:jason is active for ${primary}`]);
 
@@ -126,13 +128,13 @@ Deno.test("kez sigchain fetch, check and verify", async (t) => {
         assert.equal((await kezIn(["sigchain", "publish", "--server", server.base], env)).code, 0);
 
         const dead = deadServer();
-        const after = await kezIn([...check, "--server", server.base, "--server", dead], {});
+        const after = await kezIn([...check, "--server", server.base, "--server", dead], as);
         assert.equal(after.code, 1);
         assert.deepEqual(after.lines, [`github:jason is not active for ${primary}`]);
         assert.match(after.stderr, new RegExp(`^kez: warning: ${dead}: unreachable: `));
       });
     });
-  });
+  }, withLog());
 });
 
 Deno.test("kez with ed25519 identities", async () => {
@@ -156,9 +158,9 @@ Deno.test("kez with ed25519 identities", async () => {
       assert.deepEqual(publish.lines, ["server: posted 1 event(s), 0 already present"]);
       const check = await kezIn(
         ["sigchain", "check", "github:jason", "--primary", primary, "--server", server.base],
-        {},
+        { KEZ_HOME: home },
       );
       assert.equal(check.code, 0, check.stderr);
     });
-  });
+  }, withLog());
 });

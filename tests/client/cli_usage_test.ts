@@ -91,6 +91,28 @@ Deno.test("usage errors exit 2, failures exit 1, each one line on stderr", async
         2,
         /Missing source/,
       ],
+      ["no log command", ["log"], env, 2, /^kez: Missing log command/],
+      [
+        "a malformed log key",
+        ["log", "trust", "example.com/log+zz+AQ==", "--server", "http://localhost:7878"],
+        env,
+        2,
+        /^kez: Malformed verifier key/,
+      ],
+      [
+        "verify-proof without the event",
+        ["log", "verify-proof", "proof.txt"],
+        env,
+        2,
+        /^kez: Missing --event FILE/,
+      ],
+      [
+        "a bad --seq",
+        ["log", "proof", "--seq", "01", "--server", "http://localhost:7878", "nostr:npub1x"],
+        env,
+        2,
+        /^kez: Invalid --seq "01"/,
+      ],
       [
         "a bad subject",
         ["sigchain", "add", "GitHub:a", "--nsec", secret],

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { withServer } from "../support/test_server.ts";
-import { kezIn, newIdentity, withDirs } from "./kez_support.ts";
+import { kezIn, newIdentity, withDirs, withLog } from "./kez_support.ts";
 
 /** The issue's workflow, verbatim but for the server's address. */
 const WORKFLOW = `
@@ -45,7 +45,7 @@ Deno.test("the issue's workflow runs as written against a real server", async ()
         [[0, "add", "github:jason"], [1, "add", "dns:jason.example"]],
       );
     });
-  });
+  }, withLog());
 });
 
 Deno.test("kez sigchain publish and pull", async (t) => {
@@ -129,5 +129,5 @@ Deno.test("kez sigchain publish and pull", async (t) => {
         },
       );
     });
-  });
+  }, withLog());
 });

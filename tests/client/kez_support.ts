@@ -6,6 +6,7 @@
  */
 
 import { main } from "../../lib/cli/mod.ts";
+import type { SqliteStoreOptions } from "../../lib/store/mod.ts";
 
 const KEZ = new URL("../../kez.ts", import.meta.url).pathname;
 
@@ -122,4 +123,53 @@ export async function newIdentity(
   const run = await kezIn(["identity", "new", "--alg", alg, "--json"], { KEZ_HOME: home });
   if (run.code !== 0) throw new Error(run.stderr);
   return JSON.parse(run.stdout);
+}
+
+/** The origin of the test servers' logs. */
+export const TEST_ORIGIN = "test.example/kez-log";
+
+/**
+ * Store options that turn the transparency log on, as the binary does by
+ * default: `withServer(fn, withLog())`.
+ *
+ * @param seed the log's Ed25519 seed; a fresh one by default, so that every
+ *   server is another log unless two are given the same
+ */
+export function withLog(seed: Uint8Array = crypto.getRandomValues(new Uint8Array(32))) {
+  return { log: { origin: TEST_ORIGIN, seed } } satisfies SqliteStoreOptions;
+}
+
+/**
+ * Adds subjects to an identity's local chain and publishes it.
+ *
+ * @param env the identity's `KEZ_HOME` and `KEZ_SECRET`
+ * @param server the server's base URL
+ * @param subjects the subjects to add first
+ * @returns the publish run
+ */
+export async function addAndPublish(
+  env: Record<string, string>,
+  server: string,
+  subjects: string[],
+): Promise<KezRun> {
+  for (const subject of subjects) {
+    const add = await kezIn(["sigchain", "add", subject], env);
+    if (add.code !== 0) throw new Error(add.stderr);
+  }
+  return await kezIn(["sigchain", "publish", "--server", server], env);
+}
+
+/**
+ * The checkpoints a kez home keeps, by file name.
+ *
+ * @param home the `KEZ_HOME`
+ * @returns each kept checkpoint's signed note
+ */
+export async function keptCheckpoints(home: string): Promise<string[]> {
+  const dir = `${home}/log/checkpoints`;
+  const notes: string[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    notes.push(await Deno.readTextFile(`${dir}/${entry.name}`));
+  }
+  return notes;
 }

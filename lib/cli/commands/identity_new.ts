@@ -18,7 +18,9 @@ const NAME = "identity new";
  * ```ts
  * import { identityNew } from "./identity_new.ts";
  * import { denoIo } from "../io.ts";
- * const report = await identityNew.run(["--alg", "ed25519"], { io: denoIo(), client: {} });
+ * import { LogVerifier, MemoryLogState } from "../../client/mod.ts";
+ * const log = new LogVerifier(new MemoryLogState());
+ * const report = await identityNew.run(["--alg", "ed25519"], { io: denoIo(), client: { log }, log });
  * if (!report.lines[0]?.startsWith("Primary: ed25519:")) throw new Error("unexpected");
  * ```
  */

@@ -12,6 +12,10 @@
 
 import type { Command } from "../command.ts";
 import { identityNew } from "./identity_new.ts";
+import { logMonitor } from "./log_monitor.ts";
+import { logProof } from "./log_proof.ts";
+import { logTrust } from "./log_trust.ts";
+import { logVerifyProof } from "./log_verify_proof.ts";
 import { sigchainAdd, sigchainRevoke } from "./sigchain_append.ts";
 import { sigchainCheck } from "./sigchain_check.ts";
 import { sigchainExport } from "./sigchain_export.ts";
@@ -22,6 +26,10 @@ import { sigchainShow } from "./sigchain_show.ts";
 import { sigchainVerify } from "./sigchain_verify.ts";
 
 export * from "./identity_new.ts";
+export * from "./log_monitor.ts";
+export * from "./log_proof.ts";
+export * from "./log_trust.ts";
+export * from "./log_verify_proof.ts";
 export * from "./sigchain_append.ts";
 export * from "./sigchain_check.ts";
 export * from "./sigchain_export.ts";
@@ -51,4 +59,8 @@ export const COMMANDS: readonly Command[] = [
   sigchainVerify,
   sigchainExport,
   sigchainCheck,
+  logTrust,
+  logProof,
+  logVerifyProof,
+  logMonitor,
 ];

@@ -1,0 +1,82 @@
+/**
+ * `kez log trust`: pin the verifier key of a server's transparency log.
+ *
+ * @module
+ */
+
+import { serverBase } from "../../client/mod.ts";
+import { formatVerifierKey, parseVerifierKey } from "../../tlog/mod.ts";
+import { type Command, COMMON_FLAGS, parseCommand } from "../command.ts";
+import { UsageError } from "../errors.ts";
+import { kezHome } from "../home.ts";
+import { FileLogState } from "../log_files.ts";
+import { serverFrom } from "../sources.ts";
+
+const NAME = "log trust";
+
+/**
+ * Pins a log key for a server, replacing any key trusted for it before.
+ *
+ * @example
+ * ```ts
+ * import { logTrust } from "./log_trust.ts";
+ * if (!logTrust.usage.includes("on first use")) throw new Error("unexpected");
+ * ```
+ */
+export const logTrust: Command = {
+  name: NAME,
+  summary: "pin the key of a server's transparency log",
+  usage: `Usage: kez log trust <KEY> --server URL [--json]
+
+Pins the verifier key of the server's transparency log (spec §10.2), the
+form <origin>+<8 hex key ID>+<base64 key> that the server's operator gives
+you, out of band:
+
+  kez log trust 'localhost/kez-sig-server+1a2b3c4d+AU3…' --server http://localhost:7878
+  Pinned log key localhost/kez-sig-server+1a2b3c4d+AU3… for http://localhost:7878
+
+From then on, every fetch and publish against that server checks the log's
+checkpoints with this key, and a checkpoint it does not sign, or a server that
+stops serving its log, is an ALARM (exit 1) that prints the evidence.
+
+Without a pinned key, the first command that talks to a server trusts the key
+the server serves (GET /v1/log/key) on first use, and says so on standard
+error; a server answering 404 there has no log: a warning, and nothing checked.
+
+Keys and checkpoints are kept under $KEZ_HOME/log/: servers/<server>.json
+(the key and whether it is pinned), checkpoints/<origin>+<key ID>.checkpoint
+(the largest checkpoint verified for that log), monitor/<server>.json
+(the progress of 'kez log monitor').
+
+Options:
+  --server <URL>  the kez-sig-server, e.g. http://localhost:7878
+  --json          print {"server", "key", "pinned", "replaced"}
+  -h, --help      print this help`,
+  async run(args, ctx) {
+    const { values, positionals } = parseCommand(NAME, {
+      args,
+      options: { ...COMMON_FLAGS, server: { type: "string" } },
+      allowPositionals: true,
+    }, ["KEY"]);
+    const server = serverBase(serverFrom(values.server, NAME));
+    let key;
+    try {
+      key = formatVerifierKey(parseVerifierKey(positionals[0]!));
+    } catch (e) {
+      throw new UsageError((e as Error).message, NAME);
+    }
+    const state = new FileLogState(() => kezHome(ctx.io.env));
+    const before = await state.readKey(server);
+    await state.writeKey(server, { key, pinned: true });
+    const replaced = before === null || before.key === key ? null : before.key;
+    const was = before?.pinned ? "pinned before" : "trusted on first use";
+    return {
+      code: 0,
+      lines: [
+        `Pinned log key ${key} for ${server}` +
+        (replaced === null ? "" : ` (replacing ${replaced}, ${was})`),
+      ],
+      json: { server, key, pinned: true, replaced },
+    };
+  },
+};
