@@ -241,11 +241,13 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Commits soon, but not before the appends being verified right now have
-   * joined the queue: one fsync then serves them all. A short timer bounds
-   * the wait under a steady stream.
+   * Commits soon. While a commit is in flight, its end takes what queued
+   * meanwhile. Otherwise the writer is idle: the commit waits for the appends
+   * being verified right now to join the queue, so that one fsync serves them
+   * all; a short timer bounds the wait under a steady stream.
    */
   #scheduleFlush(): void {
+    if (this.#writing !== null) return;
     const ready = this.#verifying === 0 || this.#queue.length >= MAX_BATCH;
     if (ready && !this.#flushNow) {
       this.#flushNow = true;
@@ -315,7 +317,9 @@ export class SqliteStore implements Store {
       this.#writing = null;
       if (outcome.ok) this.#committed(tips, accepted, outcome.log);
       else this.#failed(outcome, accepted);
-      if (this.#queue.length > 0) this.#scheduleFlush();
+      // What queued during this commit goes now, as one batch: waiting for
+      // appends still being verified would leave the writer idle.
+      if (this.#queue.length > 0) this.#flush();
     });
   }
 

@@ -8,7 +8,7 @@
 
 import { decodeBase64, encodeBase64 } from "./base64.ts";
 import { HASH_SIZE } from "./merkle.ts";
-import { openNote, signNote } from "./note.ts";
+import { openNote, signNote, signNoteWith } from "./note.ts";
 import { TlogError } from "./tlog_error.ts";
 import { isKeyName, type VerifierKey } from "./verifier_key.ts";
 
@@ -94,6 +94,43 @@ export function parseCheckpoint(text: string): Checkpoint {
  */
 export function signCheckpoint(checkpoint: Checkpoint, seed: Uint8Array): string {
   return signNote(formatCheckpoint(checkpoint), checkpoint.origin, seed);
+}
+
+/**
+ * Signs a checkpoint with a signing function of the caller's (see
+ * {@linkcode signNoteWith}).
+ *
+ * @param checkpoint the tree head
+ * @param key the log's verifier key, whose name must be the origin
+ * @param sign makes the Ed25519 signature of a message with the log's secret key
+ * @returns the signed note
+ * @throws {RangeError} as {@linkcode formatCheckpoint}, or if the origin is not the key's name
+ *
+ * @example
+ * ```ts
+ * import { ed25519 } from "@noble/curves/ed25519.js";
+ * import { signCheckpoint, signCheckpointWith } from "./checkpoint.ts";
+ * import { emptyRoot } from "./merkle.ts";
+ * import { verifierKey } from "./verifier_key.ts";
+ * const seed = new Uint8Array(32).fill(1);
+ * const key = verifierKey("example.com/log", ed25519.getPublicKey(seed));
+ * const cp = { origin: "example.com/log", size: 0, root: emptyRoot() };
+ * if (signCheckpointWith(cp, key, (m) => ed25519.sign(m, seed)) !== signCheckpoint(cp, seed)) {
+ *   throw new Error("unexpected");
+ * }
+ * ```
+ */
+export function signCheckpointWith(
+  checkpoint: Checkpoint,
+  key: VerifierKey,
+  sign: (message: Uint8Array) => Uint8Array,
+): string {
+  if (checkpoint.origin !== key.name) {
+    throw new RangeError(
+      `Checkpoint origin ${checkpoint.origin} is not the key's name ${key.name}`,
+    );
+  }
+  return signNoteWith(formatCheckpoint(checkpoint), key, sign);
 }
 
 /**
