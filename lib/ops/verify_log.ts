@@ -1,8 +1,8 @@
 /**
  * Auditing the transparency log of a database (spec §10): the root
  * recomputed from the leaves against the last checkpoint, every stored
- * subtree hash against the recomputed one, and every leaf against the event
- * stored for its chain and seq.
+ * subtree hash against the recomputed one, and every leaf against the row
+ * it was stored as.
  *
  * @module
  */
@@ -35,13 +35,22 @@ export interface LogAudit {
 
 interface EntryRow {
   idx: number;
-  primary_scheme: string;
-  primary_id: string;
-  seq: number;
+  event_rowid: number;
   entry: string;
 }
 
 const PAGE_ROWS = 1000;
+
+/** Names the event a leaf holds, for a report: its primary and seq. */
+function describe(entry: string): string {
+  try {
+    const { primary, seq } = JSON.parse(entry).payload;
+    if (typeof primary === "string" && Number.isSafeInteger(seq)) return `${primary} seq ${seq}`;
+  } catch {
+    // Named by its index alone, below.
+  }
+  return "an entry that is not an event";
+}
 const encoder = new TextEncoder();
 
 /**
@@ -76,13 +85,11 @@ export function verifyLog(db: DatabaseSync, onProblem: (p: LogProblem) => void):
     onProblem(p);
   };
   const page = db.prepare(
-    `SELECT idx, primary_scheme, primary_id, seq, entry FROM kez_log_entries
+    `SELECT idx, event_rowid, entry FROM kez_log_entries
      WHERE idx >= ? AND idx < ? ORDER BY idx LIMIT ${PAGE_ROWS}`,
   );
   const storedHash = db.prepare("SELECT hash FROM kez_log_hashes WHERE level = ? AND idx = ?");
-  const event = db.prepare(
-    "SELECT envelope_json FROM sigchain_events WHERE primary_scheme = ? AND primary_id = ? AND seq = ?",
-  );
+  const event = db.prepare("SELECT envelope_json FROM sigchain_events WHERE rowid = ?");
   const range = new CompactRange();
   while (range.size < state.size) {
     const rows = page.all(range.size, state.size) as unknown as EntryRow[];
@@ -103,14 +110,11 @@ export function verifyLog(db: DatabaseSync, onProblem: (p: LogProblem) => void):
           });
         }
       }
-      const served = event.get(row.primary_scheme, row.primary_id, row.seq) as
-        | { envelope_json: string }
-        | undefined;
-      const primary = `${row.primary_scheme}:${row.primary_id}`;
-      if (served === undefined) {
-        report({ index: row.idx, message: `${primary} seq ${row.seq} is in the log, not stored` });
-      } else if (served.envelope_json !== row.entry) {
-        report({ index: row.idx, message: `${primary} seq ${row.seq} is stored unlike the log` });
+      const stored = event.get(row.event_rowid) as { envelope_json: string } | undefined;
+      if (stored === undefined) {
+        report({ index: row.idx, message: `${describe(row.entry)} is in the log, not stored` });
+      } else if (stored.envelope_json !== row.entry) {
+        report({ index: row.idx, message: `${describe(row.entry)} is stored unlike the log` });
       }
     }
   }

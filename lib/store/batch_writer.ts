@@ -128,7 +128,7 @@ export function writeBatch(
       db.exec("COMMIT");
       return { ok: true };
     }
-    const { indexOf, checkpoint } = log.extend();
+    const { indexOf, checkpoint } = log.extend(Number.MAX_SAFE_INTEGER, rowids);
     db.exec("COMMIT");
     return { ok: true, log: { indices: rowids.map((r) => indexOf.get(r)!), checkpoint } };
   } catch (e) {

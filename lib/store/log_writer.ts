@@ -56,9 +56,6 @@ interface StateRow {
 
 interface EventRowOut {
   rowid: number;
-  primary_scheme: string;
-  primary_id: string;
-  seq: number;
   envelope_json: string;
 }
 
@@ -119,6 +116,7 @@ export class LogWriter {
   readonly #reader: HashReader;
   readonly #state: StatementSync;
   readonly #pending: StatementSync;
+  readonly #row: StatementSync;
   readonly #insertEntry: StatementSync;
   readonly #insertHash: StatementSync;
   readonly #saveState: StatementSync;
@@ -144,11 +142,11 @@ export class LogWriter {
       "SELECT size, last_event_rowid, root FROM kez_log_state WHERE id = 1",
     );
     this.#pending = db.prepare(
-      `SELECT rowid, primary_scheme, primary_id, seq, envelope_json FROM sigchain_events
-       WHERE rowid > ? ORDER BY rowid LIMIT ?`,
+      "SELECT rowid, envelope_json FROM sigchain_events WHERE rowid > ? ORDER BY rowid LIMIT ?",
     );
+    this.#row = db.prepare("SELECT rowid, envelope_json FROM sigchain_events WHERE rowid = ?");
     this.#insertEntry = db.prepare(
-      "INSERT INTO kez_log_entries (idx, primary_scheme, primary_id, seq, entry) VALUES (?, ?, ?, ?, ?)",
+      "INSERT INTO kez_log_entries (idx, event_rowid, entry) VALUES (?, ?, ?)",
     );
     this.#insertHash = db.prepare(
       "INSERT INTO kez_log_hashes (level, idx, hash) VALUES (?, ?, ?)",
@@ -165,14 +163,17 @@ export class LogWriter {
    * after inserting a batch's rows: rows another process stored meanwhile
    * join the log too, before them.
    *
-   * @param limit the most events to add
+   * @param limit the most events to add, besides `inserted`
+   * @param inserted the rowids of the rows this transaction inserted: they
+   *   join the log even when SQLite gave one a rowid the log has passed
+   *   (which it does after the row with the largest rowid was deleted)
    * @returns the indices given and the new checkpoint
    * @throws {Error} when the stored hashes do not give the last checkpoint's
    *   root (the file was changed), or SQLite fails; the caller rolls back
    */
-  extend(limit: number = Number.MAX_SAFE_INTEGER): LogExtension {
+  extend(limit: number = Number.MAX_SAFE_INTEGER, inserted: readonly number[] = []): LogExtension {
     try {
-      return this.#extend(limit);
+      return this.#extend(limit, inserted);
     } catch (e) {
       // Rolled back by the caller: the tree in memory is ahead of the file.
       this.#range = null;
@@ -180,7 +181,7 @@ export class LogWriter {
     }
   }
 
-  #extend(limit: number): LogExtension {
+  #extend(limit: number, inserted: readonly number[]): LogExtension {
     const state = this.#state.get() as StateRow | undefined;
     const size = state?.size ?? 0;
     let range = this.#range;
@@ -195,17 +196,22 @@ export class LogWriter {
         );
       }
     }
-    const rows = this.#pending.all(state?.last_event_rowid ?? 0, limit) as unknown as EventRowOut[];
+    const last = state?.last_event_rowid ?? 0;
+    const rows = this.#pending.all(last, limit) as unknown as EventRowOut[];
+    for (const rowid of inserted) {
+      if (rowid <= last) rows.push(this.#row.get(rowid) as unknown as EventRowOut);
+    }
     const indexOf = new Map<number, number>();
+    let lastRowid = last;
     for (const row of rows) {
       const index = range.size;
       for (const node of range.append(leafHash(encoder.encode(row.envelope_json)))) {
         this.#insertHash.run(node.level, node.index, node.hash);
       }
-      this.#insertEntry.run(index, row.primary_scheme, row.primary_id, row.seq, row.envelope_json);
+      this.#insertEntry.run(index, row.rowid, row.envelope_json);
       indexOf.set(row.rowid, index);
+      lastRowid = Math.max(lastRowid, row.rowid);
     }
-    const lastRowid = rows.at(-1)?.rowid ?? state?.last_event_rowid ?? 0;
     const checkpoint = this.#checkpoint(range);
     this.#saveState.run(range.size, lastRowid, checkpoint.root, checkpoint.note);
     return { indexOf, added: rows.length, checkpoint };

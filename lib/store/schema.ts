@@ -28,8 +28,10 @@ CREATE INDEX IF NOT EXISTS idx_primary ON sigchain_events (primary_scheme, prima
  * record of what was stored, so a chain row changed or deleted behind the
  * server's back is caught by comparing the two, not silently followed.
  *
- * - `kez_log_entries`: leaf `idx` is the event stored at that index, and which
- *   chain and seq it is.
+ * - `kez_log_entries`: leaf `idx` is the line stored at that index, and the
+ *   `sigchain_events` rowid it was stored at (which only grows, so its index
+ *   costs one page per commit where one on chain and seq would cost a page
+ *   per event).
  * - `kez_log_hashes`: the hash of every complete subtree, for proofs and tiles
  *   in O(log n) reads.
  * - `kez_log_state`: one row: the log's size, the last `sigchain_events` rowid
@@ -37,13 +39,11 @@ CREATE INDEX IF NOT EXISTS idx_primary ON sigchain_events (primary_scheme, prima
  *   checkpoint with its root.
  */
 export const LOG_SCHEMA = `CREATE TABLE IF NOT EXISTS kez_log_entries (
-  idx            INTEGER PRIMARY KEY,
-  primary_scheme TEXT NOT NULL,
-  primary_id     TEXT NOT NULL,
-  seq            INTEGER NOT NULL,
-  entry          TEXT NOT NULL
+  idx         INTEGER PRIMARY KEY,
+  event_rowid INTEGER NOT NULL,
+  entry       TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS kez_log_entries_event ON kez_log_entries (primary_scheme, primary_id, seq);
+CREATE INDEX IF NOT EXISTS kez_log_entries_event ON kez_log_entries (event_rowid);
 CREATE TABLE IF NOT EXISTS kez_log_hashes (
   level INTEGER NOT NULL,
   idx   INTEGER NOT NULL,

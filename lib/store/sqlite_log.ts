@@ -64,9 +64,9 @@ export class SqliteLog implements TransparencyLog {
       "SELECT entry FROM kez_log_entries WHERE idx >= ? AND idx < ? ORDER BY idx",
     );
     this.#index = db.prepare(
-      `SELECT idx FROM kez_log_entries
-       WHERE primary_scheme = ? AND primary_id = ? AND seq = ? AND idx < ?
-       ORDER BY idx DESC LIMIT 1`,
+      `SELECT l.idx FROM sigchain_events AS e JOIN kez_log_entries AS l ON l.event_rowid = e.rowid
+       WHERE e.primary_scheme = ? AND e.primary_id = ? AND e.seq = ? AND l.idx < ?
+       ORDER BY l.idx DESC LIMIT 1`,
     );
   }
 

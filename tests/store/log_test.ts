@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { ed25519 } from "@noble/curves/ed25519.js";
-import { type ChainEvent, toChainEvent } from "../../lib/protocol/mod.ts";
+import { type ChainEvent, type Primary, toChainEvent } from "../../lib/protocol/mod.ts";
 import {
   type AppendResult,
   createLogKey,
@@ -179,6 +179,27 @@ Deno.test("SqliteStore adds rows another connection stored to the log at its nex
     assert.equal(store.log!.checkpoint().size, 3);
     await store.close();
     assert.deepEqual(leavesOf(path), [mine.line, theirs.line, next.line]);
+  });
+});
+
+Deno.test("SqliteStore logs its rows even at a rowid SQLite reused after a deletion", async () => {
+  await withDir(async (dir) => {
+    const path = `${dir}/a.db`;
+    const [a, b, c] = events(3, 1) as [ChainEvent, ChainEvent, ChainEvent];
+    const store = SqliteStore.open(path, { log: SIGNER });
+    await store.append(a);
+    await store.append(b);
+    // Deleting the row with the largest rowid makes SQLite give that rowid to the next row.
+    const other = new DatabaseSync(path);
+    other.exec("DELETE FROM sigchain_events WHERE rowid = 2");
+    other.close();
+    assert.equal((await store.append(c)).index, 2);
+    assert.equal(store.log!.checkpoint().size, 3);
+    const [scheme, id] = c.envelope.payload.primary.split(":") as [string, string];
+    const primary = { scheme, id, text: c.envelope.payload.primary } as Primary;
+    assert.equal(await store.log!.indexOf(primary, 0), 2);
+    await store.close();
+    assert.deepEqual(leavesOf(path), [a.line, b.line, c.line]);
   });
 });
 
