@@ -15,7 +15,7 @@ import { openApiRoute } from "./openapi_route.ts";
 import { requestIdHeader } from "./request_id.ts";
 import { CORS_ORIGIN, errorResponse, type HeaderPairs } from "./responses.ts";
 import { PREFLIGHT_ROUTE, routeLabel, UNMATCHED_ROUTE } from "./route_label.ts";
-import { type Handler, type Route, route } from "./router.ts";
+import { type Handler, requestTarget, type Route, route } from "./router.ts";
 import { sigchainRoutes } from "./sigchain_routes.ts";
 
 /** What the application needs. */
@@ -113,7 +113,7 @@ export function createApp(options: AppOptions): (req: Request) => Promise<Respon
     : { metrics, series: labels.map((label) => metrics.series(label)) };
   const router = route(routes.map(noting), (req, allow) => {
     if (allow.length === 0) {
-      throw new KezError("not_found", `No route for ${new URL(req.url).pathname}`);
+      throw new KezError("not_found", `No route for ${requestTarget(req.url)[0]}`);
     }
     const error = new KezError(
       "method_not_allowed",
@@ -152,7 +152,7 @@ export function createApp(options: AppOptions): (req: Request) => Promise<Respon
         requestId: idHeader[1],
         method: req.method,
         route: labels[index]!,
-        path: new URL(req.url).pathname.slice(0, LOGGED_PATH_CHARS),
+        path: requestTarget(req.url)[0].slice(0, LOGGED_PATH_CHARS),
         status: res.status,
         durationMs: ms,
       });

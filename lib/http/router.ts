@@ -112,19 +112,36 @@ export function route(
 }
 
 /**
- * The path and query as the client sent them. `new URL()` and `URLPattern`
- * resolve dot segments (`/v1/x/../healthz`, `%2e`), which would let a path
- * reach a route it does not spell; escaping the `%` of every dot segment keeps
- * it a plain segment that no fixed part of a pattern matches.
+ * The path and query of a request URL as the client sent them, found by
+ * slicing: `new URL()` costs a microsecond or two per request.
+ *
+ * @param url the request's URL, `scheme://authority/path?query#fragment`
+ * @returns the path (`/` when absent) and the query, `?` included or empty
+ *
+ * @example
+ * ```ts
+ * import { requestTarget } from "./router.ts";
+ * const [path, search] = requestTarget("http://x:1/v1/a%2Fb?after=2");
+ * if (path !== "/v1/a%2Fb" || search !== "?after=2") throw new Error("unexpected");
+ * ```
  */
-function rawTarget(url: string): [pathname: string, search: string] {
+export function requestTarget(url: string): [pathname: string, search: string] {
   const start = url.indexOf("/", url.indexOf("//") + 2);
   if (start === -1) return ["/", ""];
   const hash = url.indexOf("#", start);
   const target = hash === -1 ? url.slice(start) : url.slice(start, hash);
   const query = target.indexOf("?");
-  const path = query === -1 ? target : target.slice(0, query);
-  const search = query === -1 ? "" : target.slice(query);
+  return query === -1 ? [target, ""] : [target.slice(0, query), target.slice(query)];
+}
+
+/**
+ * The path and query for matching. `new URL()` and `URLPattern` resolve dot
+ * segments (`/v1/x/../healthz`, `%2e`), which would let a path reach a route
+ * it does not spell; escaping the `%` of every dot segment keeps it a plain
+ * segment that no fixed part of a pattern matches.
+ */
+function rawTarget(url: string): [pathname: string, search: string] {
+  const [path, search] = requestTarget(url);
   if (!path.includes(".") && !/%2e/i.test(path)) return [path, search];
   const safe = path.replace(
     /(?<=\/)(?:\.|%2e){1,2}(?=\/|$)/gi,
