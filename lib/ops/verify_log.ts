@@ -36,6 +36,7 @@ export interface LogAudit {
 interface EntryRow {
   idx: number;
   event_rowid: number;
+  leaf_hash: Uint8Array;
   entry: string;
 }
 
@@ -85,7 +86,7 @@ export function verifyLog(db: DatabaseSync, onProblem: (p: LogProblem) => void):
     onProblem(p);
   };
   const page = db.prepare(
-    `SELECT idx, event_rowid, entry FROM kez_log_entries
+    `SELECT idx, event_rowid, leaf_hash, entry FROM kez_log_entries
      WHERE idx >= ? AND idx < ? ORDER BY idx LIMIT ${PAGE_ROWS}`,
   );
   const storedHash = db.prepare("SELECT hash FROM kez_log_hashes WHERE level = ? AND idx = ?");
@@ -100,7 +101,9 @@ export function verifyLog(db: DatabaseSync, onProblem: (p: LogProblem) => void):
     for (const row of rows) {
       if (row.idx !== range.size) break;
       for (const node of range.append(leafHash(encoder.encode(row.entry)))) {
-        const stored = storedHash.get(node.level, node.index) as { hash: Uint8Array } | undefined;
+        const stored = node.level === 0
+          ? { hash: row.leaf_hash }
+          : storedHash.get(node.level, node.index) as { hash: Uint8Array } | undefined;
         if (stored === undefined || toHex(stored.hash) !== toHex(node.hash)) {
           report({
             index: row.idx,

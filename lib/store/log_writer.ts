@@ -60,16 +60,20 @@ interface EventRowOut {
 }
 
 /**
- * Reads the hashes of complete subtrees from `kez_log_hashes`.
+ * Reads the hashes of complete subtrees: the leaves' from `kez_log_entries`,
+ * the others' from `kez_log_hashes`.
  *
  * @param db the connection
  * @returns a reader for proofs, tiles and resuming a {@linkcode CompactRange}
  */
 export function sqliteHashReader(db: DatabaseSync): HashReader {
-  const select = db.prepare("SELECT hash FROM kez_log_hashes WHERE level = ? AND idx = ?");
+  const leaf = db.prepare("SELECT leaf_hash AS hash FROM kez_log_entries WHERE idx = ?");
+  const node = db.prepare("SELECT hash FROM kez_log_hashes WHERE level = ? AND idx = ?");
   return {
     hashAt(level, index) {
-      const row = select.get(level, index) as { hash: Uint8Array } | undefined;
+      const row = (level === 0 ? leaf.get(index) : node.get(level, index)) as
+        | { hash: Uint8Array }
+        | undefined;
       if (row === undefined) {
         throw new RangeError(`The log has no subtree hash at level ${level}, index ${index}`);
       }
@@ -122,6 +126,8 @@ export class LogWriter {
   readonly #saveState: StatementSync;
   /** The tree as this writer last left it; null when it must be read afresh. */
   #range: CompactRange | null = null;
+  /** That tree's root, kept so that each batch need not hash it again. */
+  #root: Uint8Array | null = null;
 
   /**
    * @param db a connection to a database with the log's tables
@@ -146,7 +152,7 @@ export class LogWriter {
     );
     this.#row = db.prepare("SELECT rowid, envelope_json FROM sigchain_events WHERE rowid = ?");
     this.#insertEntry = db.prepare(
-      "INSERT INTO kez_log_entries (idx, event_rowid, entry) VALUES (?, ?, ?)",
+      "INSERT INTO kez_log_entries (idx, event_rowid, leaf_hash, entry) VALUES (?, ?, ?, ?)",
     );
     this.#insertHash = db.prepare(
       "INSERT INTO kez_log_hashes (level, idx, hash) VALUES (?, ?, ?)",
@@ -187,10 +193,11 @@ export class LogWriter {
     let range = this.#range;
     // Another process's log writer, or a batch rolled back after extending the
     // tree in memory, leaves this tree apart from the file's: read it afresh.
-    if (range === null || range.size !== size || !this.#signed(range, state)) {
+    if (range === null || range.size !== size || !this.#signed(this.#root, state)) {
       range = CompactRange.fromReader(size, this.#reader);
       this.#range = range;
-      if (!this.#signed(range, state)) {
+      this.#root = range.root();
+      if (!this.#signed(this.#root, state)) {
         throw new Error(
           `Cannot extend the log: its stored hashes give another root at size ${size} than its last checkpoint`,
         );
@@ -205,10 +212,9 @@ export class LogWriter {
     let lastRowid = last;
     for (const row of rows) {
       const index = range.size;
-      for (const node of range.append(leafHash(encoder.encode(row.envelope_json)))) {
-        this.#insertHash.run(node.level, node.index, node.hash);
-      }
-      this.#insertEntry.run(index, row.rowid, row.envelope_json);
+      const [leaf, ...nodes] = range.append(leafHash(encoder.encode(row.envelope_json)));
+      this.#insertEntry.run(index, row.rowid, leaf!.hash, row.envelope_json);
+      for (const node of nodes) this.#insertHash.run(node.level, node.index, node.hash);
       indexOf.set(row.rowid, index);
       lastRowid = Math.max(lastRowid, row.rowid);
     }
@@ -218,12 +224,13 @@ export class LogWriter {
   }
 
   /** Whether the tree is the one of the last signed checkpoint. */
-  #signed(range: CompactRange, state: StateRow | undefined): boolean {
-    return state === undefined || sameBytes(range.root(), state.root);
+  #signed(root: Uint8Array | null, state: StateRow | undefined): boolean {
+    return state === undefined || (root !== null && sameBytes(root, state.root));
   }
 
   #checkpoint(range: CompactRange): SignedCheckpoint {
     const root = range.root();
+    this.#root = root;
     const checkpoint = { origin: this.#origin, size: range.size, root };
     return { size: range.size, root, note: signCheckpointWith(checkpoint, this.#key, this.#sign) };
   }

@@ -31,9 +31,9 @@ CREATE INDEX IF NOT EXISTS idx_primary ON sigchain_events (primary_scheme, prima
  * - `kez_log_entries`: leaf `idx` is the line stored at that index, and the
  *   `sigchain_events` rowid it was stored at (which only grows, so its index
  *   costs one page per commit where one on chain and seq would cost a page
- *   per event).
- * - `kez_log_hashes`: the hash of every complete subtree, for proofs and tiles
- *   in O(log n) reads.
+ *   per event), with its leaf hash.
+ * - `kez_log_hashes`: the hash of every complete subtree above the leaves,
+ *   for proofs and tiles in O(log n) reads.
  * - `kez_log_state`: one row: the log's size, the last `sigchain_events` rowid
  *   it holds (rows past it are added in rowid order), and the last signed
  *   checkpoint with its root.
@@ -41,6 +41,7 @@ CREATE INDEX IF NOT EXISTS idx_primary ON sigchain_events (primary_scheme, prima
 export const LOG_SCHEMA = `CREATE TABLE IF NOT EXISTS kez_log_entries (
   idx         INTEGER PRIMARY KEY,
   event_rowid INTEGER NOT NULL,
+  leaf_hash   BLOB NOT NULL,
   entry       TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS kez_log_entries_event ON kez_log_entries (event_rowid);

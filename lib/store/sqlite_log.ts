@@ -43,6 +43,7 @@ export class SqliteLog implements TransparencyLog {
   #checkpoint: SignedCheckpoint;
   readonly #reader: HashReader;
   readonly #hashes: StatementSync;
+  readonly #leafHashes: StatementSync;
   readonly #entries: StatementSync;
   readonly #index: StatementSync;
 
@@ -59,6 +60,9 @@ export class SqliteLog implements TransparencyLog {
     this.#reader = sqliteHashReader(db);
     this.#hashes = db.prepare(
       "SELECT hash FROM kez_log_hashes WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx",
+    );
+    this.#leafHashes = db.prepare(
+      "SELECT leaf_hash AS hash FROM kez_log_entries WHERE idx >= ? AND idx < ? ORDER BY idx",
     );
     this.#entries = db.prepare(
       "SELECT entry FROM kez_log_entries WHERE idx >= ? AND idx < ? ORDER BY idx",
@@ -96,12 +100,16 @@ export class SqliteLog implements TransparencyLog {
         >;
       }
       const level = tile.level * TILE_HEIGHT;
-      const rows = this.#hashes.all(level, start, start + tile.width) as { hash: Uint8Array }[];
+      const rows = (level === 0
+        ? this.#leafHashes.all(start, start + tile.width)
+        : this.#hashes.all(level, start, start + tile.width)) as { hash: Uint8Array }[];
       if (rows.length !== tile.width) {
         throw new Error(`The log lacks hashes of tile ${tile.level}/${tile.index}`);
       }
       const bytes = new Uint8Array(tile.width * HASH_SIZE);
-      rows.forEach((row, i) => bytes.set(row.hash, i * HASH_SIZE));
+      rows.forEach((row, i) =>
+        bytes.set(row.hash, i * HASH_SIZE)
+      );
       return bytes;
     });
   }
