@@ -134,7 +134,7 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
   let store: SqliteStore;
   const verifier = new SignatureVerifier(config.verifyWorkers);
   try {
-    store = SqliteStore.open(config.db, {
+    store = await SqliteStore.openBuilding(config.db, {
       checkSignature: verifier.check,
       writerThread: true,
       ...(log === undefined

@@ -170,12 +170,7 @@ export class SqliteStore implements Store {
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
     const db = new DatabaseSync(path);
     try {
-      checkSchema(db);
-      db.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 1000)}`);
-      db.exec("PRAGMA journal_mode = WAL");
-      // FULL: a commit is fsynced before it returns, so a 201 survives power loss (§5).
-      db.exec("PRAGMA synchronous = FULL");
-      migrate(db, options.log !== undefined);
+      prepare(db, options);
       const busy = options.busyTimeoutMs ?? 1000;
       let log: SqliteLog | undefined;
       let logWriter: LogWriter | undefined;
@@ -191,6 +186,31 @@ export class SqliteStore implements Store {
       db.close();
       throw e;
     }
+  }
+
+  /**
+   * Opens a store as {@linkcode SqliteStore.open} does, but first builds the
+   * log of a file that lacks one (or part of one) a chunk at a time, giving
+   * the event loop a turn after each, so that `onLogProgress` can be logged
+   * while a large file is being built rather than all at once at the end.
+   *
+   * @param path the file
+   * @param options tuning, with the log's signer
+   * @returns the open store
+   * @throws {Error} as {@linkcode SqliteStore.open}
+   */
+  static async openBuilding(path: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
+    if (options.log !== undefined && path !== ":memory:") {
+      const db = new DatabaseSync(path);
+      try {
+        prepare(db, options);
+        const steps = buildSteps(db, new LogWriter(db, options.log), options.onLogProgress);
+        while (!steps.next().done) await new Promise((resolve) => setTimeout(resolve, 0));
+      } finally {
+        db.close();
+      }
+    }
+    return SqliteStore.open(path, options);
   }
 
   /** The transparency log, when the store keeps one. */
@@ -429,13 +449,14 @@ export class SqliteStore implements Store {
 /**
  * Adds to the log every stored event it does not hold yet (all of them, for a
  * file the original server wrote), a chunk per transaction so that a large
- * file makes progress that survives a stop; then signs the current tree.
+ * file makes progress that survives a stop, yielding after each chunk; the
+ * last step signs the current tree.
  */
-function buildLog(
+function* buildSteps(
   db: DatabaseSync,
   log: LogWriter,
   onProgress?: (done: number, total: number) => void,
-): SignedCheckpoint {
+): Generator<void, SignedCheckpoint> {
   const pending = db.prepare(
     `SELECT count(*) AS n FROM sigchain_events
      WHERE rowid > coalesce((SELECT last_event_rowid FROM kez_log_state WHERE id = 1), 0)`,
@@ -444,15 +465,41 @@ function buildLog(
   let done = 0;
   for (;;) {
     db.exec("BEGIN IMMEDIATE");
+    let added: number;
+    let checkpoint: SignedCheckpoint;
     try {
-      const { added, checkpoint } = log.extend(BUILD_CHUNK);
+      ({ added, checkpoint } = log.extend(BUILD_CHUNK));
       db.exec("COMMIT");
-      done += added;
-      if (added > 0) onProgress?.(done, total);
-      if (added < BUILD_CHUNK) return checkpoint;
     } catch (e) {
       db.exec("ROLLBACK");
       throw e;
     }
+    done += added;
+    if (added > 0) onProgress?.(done, total);
+    if (added < BUILD_CHUNK) return checkpoint;
+    yield;
   }
+}
+
+/** Runs the build to its end in one go. */
+function buildLog(
+  db: DatabaseSync,
+  log: LogWriter,
+  onProgress?: (done: number, total: number) => void,
+): SignedCheckpoint {
+  const steps = buildSteps(db, log, onProgress);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Checks a file, then sets the pragmas and creates the missing tables. */
+function prepare(db: DatabaseSync, options: SqliteStoreOptions): void {
+  checkSchema(db);
+  db.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 1000)}`);
+  db.exec("PRAGMA journal_mode = WAL");
+  // FULL: a commit is fsynced before it returns, so a 201 survives power loss (§5).
+  db.exec("PRAGMA synchronous = FULL");
+  migrate(db, options.log !== undefined);
 }

@@ -160,6 +160,37 @@ Deno.test("SqliteStore builds the log of a database written without one, in rowi
   });
 });
 
+Deno.test("SqliteStore.openBuilding() builds a large log a chunk at a time, letting timers run", async () => {
+  await withDir(async (dir) => {
+    const path = `${dir}/big.db`;
+    const db = new DatabaseSync(path);
+    db.exec(ORIGINAL_SCHEMA);
+    const insert = db.prepare("INSERT INTO sigchain_events VALUES ('ed25519', ?, 0, ?, 'h', 't')");
+    db.exec("BEGIN");
+    for (let i = 0; i < 12_000; i++) insert.run(`id${i}`, `{"leaf":${i}}`);
+    db.exec("COMMIT");
+    db.close();
+    const progress: [done: number, total: number, turns: number][] = [];
+    let turns = 0;
+    const timer = setInterval(() => turns++, 0);
+    const store = await SqliteStore.openBuilding(path, {
+      log: SIGNER,
+      // A turn of the event loop between chunks: progress can be logged as it happens.
+      onLogProgress: (done, total) => progress.push([done, total, turns]),
+    });
+    clearInterval(timer);
+    assert.equal(store.log!.checkpoint().size, 12_000);
+    await store.close();
+    assert.deepEqual(progress.map(([done, total]) => [done, total]), [
+      [5_000, 12_000],
+      [10_000, 12_000],
+      [12_000, 12_000],
+    ]);
+    const turnsAt = progress.map(([, , at]) => at);
+    assert.ok(turnsAt[2]! > turnsAt[0]!, `timers ran between chunks: ${turnsAt}`);
+  });
+});
+
 Deno.test("SqliteStore adds rows another connection stored to the log at its next batch", async () => {
   await withDir(async (dir) => {
     const path = `${dir}/a.db`;
