@@ -15,6 +15,7 @@ COPY deno.json deno.lock main.ts ./
 COPY lib/ lib/
 RUN deno install --frozen --entrypoint main.ts
 RUN deno compile --frozen --allow-net --allow-read --allow-write --allow-env \
+      --v8-flags=--max-semi-space-size=1,--max-old-space-size=96 \
       --include lib/verify/verify_worker.ts --include lib/store/writer_worker.ts \
       --output /out/kez-sig-server main.ts \
  && mkdir -p /out/data

@@ -185,7 +185,11 @@ function parseSwitch(name: string, text: string): boolean {
 }
 
 function parseWorkers(text: string | undefined): number {
-  if (text === undefined) return Math.min(navigator.hardwareConcurrency, MAX_VERIFY_WORKERS);
+  // One core is the serving thread's: measured on 2 cores, a second verifier
+  // raised no rate and cost its isolate's memory.
+  if (text === undefined) {
+    return Math.max(1, Math.min(navigator.hardwareConcurrency - 1, MAX_VERIFY_WORKERS));
+  }
   const n = Number(text);
   if (!/^[0-9]+$/.test(text) || n > MAX_VERIFY_WORKERS) {
     throw new TypeError(

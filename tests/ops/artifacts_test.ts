@@ -43,7 +43,7 @@ function dockerfile(): [string, string][] {
 /** The flags of a `deno compile` command line that shape the binary. */
 function compileFlags(command: string): string[] {
   const words = command.split(/\s+/);
-  const flags = words.filter((w) => w.startsWith("--allow-"));
+  const flags = words.filter((w) => w.startsWith("--allow-") || w.startsWith("--v8-flags="));
   words.forEach((w, i) => {
     if (w === "--include") flags.push(`--include ${words[i + 1]}`);
   });

@@ -21,6 +21,10 @@ export interface Server {
 }
 
 const MAIN_TS = new URL("../../../main.ts", import.meta.url).pathname;
+/** The V8 flags `deno task start` runs the server with, which bound its heaps. */
+const V8_FLAGS = (JSON.parse(
+  Deno.readTextFileSync(new URL("../../../deno.json", import.meta.url)),
+).tasks.start as string).split(" ").filter((w) => w.startsWith("--v8-flags="));
 const BARE_TS = new URL("./bare_server.ts", import.meta.url).pathname;
 
 /**
@@ -62,7 +66,8 @@ export async function waitReady(
 }
 
 /**
- * Starts the real server as the README does, at the default log level, its
+ * Starts the real server as the README does (`deno task start`'s V8 flags
+ * included), at the default log level, its
  * log in a file. Does not wait: see {@linkcode waitReady}.
  *
  * @param db the database file (created if missing)
@@ -75,6 +80,7 @@ export function spawnRealServer(db: string, logFile: string, extraArgs: string[]
   const args = [
     "run",
     "-A",
+    ...V8_FLAGS,
     MAIN_TS,
     "--bind",
     `127.0.0.1:${port}`,
