@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import { KezError, Sigchain } from "../protocol/mod.ts";
 import { decodeUtf8 } from "../client/mod.ts";
-import { writeFileAtomic } from "./atomic_write.ts";
+import { writeFileAtomic } from "../runtime/mod.ts";
 import { chainDir, chainFileName } from "./home.ts";
 
 /**

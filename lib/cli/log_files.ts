@@ -20,7 +20,7 @@ import { join } from "node:path";
 import type { LogStateStore, TrustedKey } from "../client/mod.ts";
 import { toHex } from "../protocol/mod.ts";
 import type { VerifierKey } from "../tlog/mod.ts";
-import { writeFileAtomic } from "./atomic_write.ts";
+import { writeFileAtomic } from "../runtime/mod.ts";
 import { CliError } from "./errors.ts";
 
 const encoder = new TextEncoder();

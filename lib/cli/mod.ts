@@ -14,7 +14,6 @@
  * @module
  */
 
-export * from "./atomic_write.ts";
 export * from "./command.ts";
 export * from "./commands/mod.ts";
 export * from "./errors.ts";

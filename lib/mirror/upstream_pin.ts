@@ -7,7 +7,7 @@
  * @module
  */
 
-import { writeFileAtomic } from "../cli/atomic_write.ts";
+import { writeFileAtomic } from "../runtime/mod.ts";
 import {
   type Checkpoint,
   openCheckpoint,

@@ -1,6 +1,6 @@
 /**
- * Small helpers for running on Deno that more than one part of the server
- * needs.
+ * Small helpers for running on Deno that more than one part of the project
+ * needs: finding a worker's module, and writing a file atomically.
  *
  * @example
  * ```ts
@@ -12,3 +12,4 @@
  */
 
 export * from "./worker_module.ts";
+export * from "./atomic_write.ts";

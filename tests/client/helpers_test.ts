@@ -7,8 +7,8 @@ import {
   loadLocalChain,
   localChainPath,
   saveLocalChain,
-  writeFileAtomic,
 } from "../../lib/cli/mod.ts";
+import { writeFileAtomic } from "../../lib/runtime/mod.ts";
 import { fromHex, KezError, Sigchain, toHex } from "../../lib/protocol/mod.ts";
 import { appendEvent } from "../../lib/client/mod.ts";
 
