@@ -167,8 +167,8 @@ export class LogVerifier {
    *
    * @param server the server's base URL
    * @returns the log and its checkpoints, or null when the server has no log
-   *   and its key is not pinned (a warning says so)
-   * @throws {LogAlarm} when a check fails, or the log of a pinned key is gone
+   *   and no key of it is kept (a warning says so)
+   * @throws {LogAlarm} when a check fails, or the log of a kept key is gone
    * @throws {KezError} `unavailable` and other failures to get an answer
    */
   latest(server: string): Promise<LogView | null> {
@@ -178,25 +178,19 @@ export class LogVerifier {
     });
   }
 
-  async #latest(log: TrustedLog): Promise<LogView | null> {
+  async #latest(log: TrustedLog): Promise<LogView> {
     const { server } = log.api;
     const note = await log.api.checkpoint();
     if (note === null) {
+      // A log once trusted, pinned or on first use, does not go away quietly:
+      // a server hiding its log is what the log is there to catch.
       const key = formatVerifierKey(log.key);
-      if (log.pinned) {
-        throw new LogAlarm(
-          server,
-          `Cannot verify checkpoint of ${server}: it serves no transparency log (404), ` +
-            `but its log key ${key} is pinned`,
-          [await this.#keptEvidence(log)],
-        );
-      }
-      this.#warn(
+      throw new LogAlarm(
         server,
-        `${server} no longer serves its transparency log (404 on /v1/log/checkpoint), ` +
-          `whose key ${key} was trusted on first use: its answers are not checked`,
+        `Cannot verify checkpoint of ${server}: it serves no transparency log (404), ` +
+          `but its log key ${key} ${log.pinned ? "is pinned" : "was trusted on first use"}`,
+        [await this.#keptEvidence(log)],
       );
-      return null;
     }
     const served = { name: `served checkpoint (${server}/v1/log/checkpoint)`, text: note };
     return await this.#accept(log, served, []);

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { startServer } from "../support/binary.ts";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { safeName } from "../../lib/cli/mod.ts";
 import { formatVerifierKey, parseCheckpoint, verifierKey } from "../../lib/tlog/mod.ts";
@@ -153,6 +154,37 @@ Deno.test("kez and a server without a log: a warning, or an alarm once its key i
         );
       });
     });
+  });
+});
+
+Deno.test("kez alarms when a server whose log key it trusted on first use drops its log", async () => {
+  await withDirs(2, async (home, data) => {
+    const { secret } = await newIdentity(home);
+    const env = { KEZ_HOME: home, KEZ_SECRET: secret };
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const bind = ["--bind", `127.0.0.1:${listener.addr.port}`];
+    listener.close();
+    {
+      await using server = await startServer(`${data}/with-log.db`, bind);
+      const run = await addAndPublish(env, server.base, ["github:jason"]);
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stderr, /trusting log key \S+ of \S+ on first use \(TOFU\)/);
+    }
+    // The same address, now without a log.
+    await using server = await startServer(`${data}/without-log.db`, [
+      ...bind,
+      "--transparency-log",
+      "false",
+    ]);
+    const run = await kezIn(["sigchain", "pull", "--server", server.base], env);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(
+      run.stderr,
+      new RegExp(
+        `^kez: ALARM: Cannot verify checkpoint of ${server.base}: it serves no transparency ` +
+          "log \\(404\\), but its log key \\S+ was trusted on first use\n",
+      ),
+    );
   });
 });
 

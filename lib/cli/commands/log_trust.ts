@@ -42,6 +42,8 @@ stops serving its log, is an ALARM (exit 1) that prints the evidence.
 Without a pinned key, the first command that talks to a server trusts the key
 the server serves (GET /v1/log/key) on first use, and says so on standard
 error; a server answering 404 there has no log: a warning, and nothing checked.
+Once a key is kept, pinned or on first use, a server that stops serving its
+log is an ALARM too.
 
 Keys and checkpoints are kept under $KEZ_HOME/log/: servers/<server>.json
 (the key and whether it is pinned), checkpoints/<origin>+<key ID>.checkpoint
