@@ -6,8 +6,9 @@
  * - `webcrypto-ed25519`: `crypto.subtle.verify` Ed25519 verifies/s with 64
  *   in flight, the key imported once (WebCrypto runs them on both cores);
  * - `noble-bip340`: `schnorr.verify` of `@noble/curves` on one thread;
- * - `sqlite-full`: raw `node:sqlite` inserts of §7-shaped rows in WAL mode
- *   with `synchronous=FULL`, one row per transaction and 64 per transaction.
+ * - `sqlite-full`: raw `node:sqlite` inserts of §7-shaped rows of fresh
+ *   chains (random primary ids) in WAL mode with `synchronous=FULL`, one row
+ *   per transaction and 64 per transaction.
  *
  * ```sh
  * deno run -A tests/bench/load/limits.ts webcrypto-ed25519 3 /tmp
@@ -94,19 +95,16 @@ function sqliteFull(seconds: number, dir: string): ProbeResult {
     db.exec("PRAGMA synchronous = FULL");
     db.exec(SCHEMA_SQL);
     const insert = db.prepare(INSERT_SQL);
-    // A real event's line and hash; each row gets its own primary id, as fresh chains would.
+    // A real event's line and hash; each row gets its own random primary id, as
+    // fresh chains do: ids in order would land every insert at one end of the
+    // indexes, a page per commit, where a real chain's lands anywhere.
     const ev = new ChainWriter(ed25519Signer()).next();
     const now = new Date().toISOString();
-    let n = 0;
+    const key = new Uint8Array(32);
     const row = () => {
-      insert.run(
-        "ed25519",
-        `${ev.id.slice(0, 48)}${String(n++).padStart(16, "0")}`,
-        0,
-        ev.line,
-        ev.hash,
-        now,
-      );
+      crypto.getRandomValues(key);
+      const id = Array.from(key, (b) => b.toString(16).padStart(2, "0")).join("");
+      insert.run("ed25519", id, 0, ev.line, ev.hash, now);
     };
     const run = (ms: number, batch: number) => {
       const end = performance.now() + ms;

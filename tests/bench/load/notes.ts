@@ -98,7 +98,7 @@ export function buildNotes(r: Results): string[] {
     postLine("POST nostr fresh", empty.posts.nostrFresh),
     `GET errors (non-2xx/3xx and socket errors): server head ${empty.gets.head.errors}, chain ${empty.gets.chain.errors}.`,
     logLine("empty database", empty),
-    `Limits, each in its own subprocess: WebCrypto verify over a 330 B message; BIP-340 verify of a 32-byte digest; raw SQLite inserts the §7 row of a real event into the §7 table, WAL + synchronous=FULL. "fsynced commits" compares the server's POST rate with the batched raw rate: the server commits each 201 durably.`,
+    `Limits, each in its own subprocess: WebCrypto verify over a 330 B message; BIP-340 verify of a 32-byte digest; raw SQLite inserts the §7 row of a real event into the §7 table, each under a random primary id as fresh chains have, WAL + synchronous=FULL. "fsynced commits" compares the server's POST rate with the batched raw rate: the server commits each 201 durably.`,
   ];
   if (r.scale !== undefined) {
     const { copy, run, source } = r.scale;
