@@ -16,6 +16,7 @@ export * from "./batch_tip.ts";
 export * from "./batch_writer.ts";
 export * from "./chain_cache.ts";
 export * from "./chain_state.ts";
+export * from "./log_build.ts";
 export * from "./log_key.ts";
 export * from "./log_writer.ts";
 export * from "./schema.ts";

@@ -27,7 +27,8 @@ import {
   type EventRow,
   InPlaceWriter,
 } from "./batch_writer.ts";
-import { type LogSigner, LogWriter, type SignedCheckpoint } from "./log_writer.ts";
+import { buildLog, buildSteps } from "./log_build.ts";
+import { type LogSigner, LogWriter } from "./log_writer.ts";
 import { checkSchema, migrate } from "./schema.ts";
 import { SqliteLog } from "./sqlite_log.ts";
 import { ThreadWriter } from "./thread_writer.ts";
@@ -92,8 +93,6 @@ interface Queued {
 const MAX_BATCH = 512;
 /** Longest an append waits for others to join its commit, in milliseconds. */
 const MAX_WAIT_MS = 2;
-/** Leaves added per transaction while building the log of an existing file. */
-const BUILD_CHUNK = 5_000;
 
 function keyOf(primary: string): [scheme: string, id: string] {
   const colon = primary.indexOf(":");
@@ -443,54 +442,6 @@ export class SqliteStore implements Store {
     while (this.#writing !== null) await this.#writing;
     await this.#writer.close();
     this.#db.close();
-  }
-}
-
-/**
- * Adds to the log every stored event it does not hold yet (all of them, for a
- * file the original server wrote), a chunk per transaction so that a large
- * file makes progress that survives a stop, yielding after each chunk; the
- * last step signs the current tree.
- */
-function* buildSteps(
-  db: DatabaseSync,
-  log: LogWriter,
-  onProgress?: (done: number, total: number) => void,
-): Generator<void, SignedCheckpoint> {
-  const pending = db.prepare(
-    `SELECT count(*) AS n FROM sigchain_events
-     WHERE rowid > coalesce((SELECT last_event_rowid FROM kez_log_state WHERE id = 1), 0)`,
-  );
-  const total = (pending.get() as { n: number }).n;
-  let done = 0;
-  for (;;) {
-    db.exec("BEGIN IMMEDIATE");
-    let added: number;
-    let checkpoint: SignedCheckpoint;
-    try {
-      ({ added, checkpoint } = log.extend(BUILD_CHUNK));
-      db.exec("COMMIT");
-    } catch (e) {
-      db.exec("ROLLBACK");
-      throw e;
-    }
-    done += added;
-    if (added > 0) onProgress?.(done, total);
-    if (added < BUILD_CHUNK) return checkpoint;
-    yield;
-  }
-}
-
-/** Runs the build to its end in one go. */
-function buildLog(
-  db: DatabaseSync,
-  log: LogWriter,
-  onProgress?: (done: number, total: number) => void,
-): SignedCheckpoint {
-  const steps = buildSteps(db, log, onProgress);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
   }
 }
 
