@@ -13,6 +13,7 @@ import { ed25519 } from "@noble/curves/ed25519.js";
 import { fromHex } from "../protocol/mod.ts";
 import {
   CompactRange,
+  HASH_SIZE,
   type HashReader,
   leafHash,
   signCheckpointWith,
@@ -60,26 +61,49 @@ interface EventRowOut {
 }
 
 /**
- * Reads the hashes of complete subtrees: the leaves' from `kez_log_entries`,
- * the others' from `kez_log_hashes`.
+ * Reads the hashes of complete subtrees from `kez_log_entries`: a leaf's from
+ * its row, a larger subtree's from the row of the leaf that completed it.
  *
  * @param db the connection
  * @returns a reader for proofs, tiles and resuming a {@linkcode CompactRange}
  */
 export function sqliteHashReader(db: DatabaseSync): HashReader {
-  const leaf = db.prepare("SELECT leaf_hash AS hash FROM kez_log_entries WHERE idx = ?");
-  const node = db.prepare("SELECT hash FROM kez_log_hashes WHERE level = ? AND idx = ?");
+  const select = db.prepare("SELECT leaf_hash, nodes FROM kez_log_entries WHERE idx = ?");
   return {
     hashAt(level, index) {
-      const row = (level === 0 ? leaf.get(index) : node.get(level, index)) as
-        | { hash: Uint8Array }
+      const row = select.get(completedBy(level, index)) as
+        | { leaf_hash: Uint8Array; nodes: Uint8Array }
         | undefined;
-      if (row === undefined) {
+      const held = level === 0 ? row?.leaf_hash : row?.nodes;
+      // A value of another type (a file changed by hand) is no hash either.
+      const hash = !(held instanceof Uint8Array)
+        ? undefined
+        : level === 0
+        ? held
+        : held.subarray((level - 1) * HASH_SIZE, level * HASH_SIZE);
+      if (hash === undefined || hash.length !== HASH_SIZE) {
         throw new RangeError(`The log has no subtree hash at level ${level}, index ${index}`);
       }
-      return row.hash;
+      return hash;
     },
   };
+}
+
+/**
+ * The leaf whose append completes a subtree: its last leaf.
+ *
+ * @param level the subtree's height
+ * @param index its position among the subtrees of that level
+ * @returns the leaf's index
+ *
+ * @example
+ * ```ts
+ * import { completedBy } from "./log_writer.ts";
+ * if (completedBy(0, 5) !== 5 || completedBy(2, 1) !== 7) throw new Error("unexpected");
+ * ```
+ */
+export function completedBy(level: number, index: number): number {
+  return (index + 1) * 2 ** level - 1;
 }
 
 const encoder = new TextEncoder();
@@ -122,7 +146,6 @@ export class LogWriter {
   readonly #pending: StatementSync;
   readonly #row: StatementSync;
   readonly #insertEntry: StatementSync;
-  readonly #insertHash: StatementSync;
   readonly #saveState: StatementSync;
   /** The tree as this writer last left it; null when it must be read afresh. */
   #range: CompactRange | null = null;
@@ -152,10 +175,8 @@ export class LogWriter {
     );
     this.#row = db.prepare("SELECT rowid, envelope_json FROM sigchain_events WHERE rowid = ?");
     this.#insertEntry = db.prepare(
-      "INSERT INTO kez_log_entries (idx, event_rowid, leaf_hash, entry) VALUES (?, ?, ?, ?)",
-    );
-    this.#insertHash = db.prepare(
-      "INSERT INTO kez_log_hashes (level, idx, hash) VALUES (?, ?, ?)",
+      `INSERT INTO kez_log_entries (idx, event_rowid, leaf_hash, nodes, entry)
+       VALUES (?, ?, ?, ?, ?)`,
     );
     this.#saveState = db.prepare(
       `INSERT OR REPLACE INTO kez_log_state (id, size, last_event_rowid, root, checkpoint)
@@ -213,8 +234,9 @@ export class LogWriter {
     for (const row of rows) {
       const index = range.size;
       const [leaf, ...nodes] = range.append(leafHash(encoder.encode(row.envelope_json)));
-      this.#insertEntry.run(index, row.rowid, leaf!.hash, row.envelope_json);
-      for (const node of nodes) this.#insertHash.run(node.level, node.index, node.hash);
+      const joined = new Uint8Array(nodes.length * HASH_SIZE);
+      nodes.forEach((node, i) => joined.set(node.hash, i * HASH_SIZE));
+      this.#insertEntry.run(index, row.rowid, leaf!.hash, joined, row.envelope_json);
       indexOf.set(row.rowid, index);
       lastRowid = Math.max(lastRowid, row.rowid);
     }

@@ -31,9 +31,11 @@ CREATE INDEX IF NOT EXISTS idx_primary ON sigchain_events (primary_scheme, prima
  * - `kez_log_entries`: leaf `idx` is the line stored at that index, and the
  *   `sigchain_events` rowid it was stored at (which only grows, so its index
  *   costs one page per commit where one on chain and seq would cost a page
- *   per event), with its leaf hash.
- * - `kez_log_hashes`: the hash of every complete subtree above the leaves,
- *   for proofs and tiles in O(log n) reads.
+ *   per event); its leaf hash; and `nodes`, the hashes of the subtrees this
+ *   leaf completes, levels 1 and up, 32 bytes each. Kept in the leaf's own row
+ *   rather than a table of their own, they cost a commit no page of its own:
+ *   the subtree of `2^L` leaves at index `i` is completed by leaf
+ *   `(i + 1)·2^L − 1`, so each hash is still one read away.
  * - `kez_log_state`: one row: the log's size, the last `sigchain_events` rowid
  *   it holds (rows past it are added in rowid order), and the last signed
  *   checkpoint with its root.
@@ -42,15 +44,10 @@ export const LOG_SCHEMA = `CREATE TABLE IF NOT EXISTS kez_log_entries (
   idx         INTEGER PRIMARY KEY,
   event_rowid INTEGER NOT NULL,
   leaf_hash   BLOB NOT NULL,
+  nodes       BLOB NOT NULL,
   entry       TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS kez_log_entries_event ON kez_log_entries (event_rowid);
-CREATE TABLE IF NOT EXISTS kez_log_hashes (
-  level INTEGER NOT NULL,
-  idx   INTEGER NOT NULL,
-  hash  BLOB NOT NULL,
-  PRIMARY KEY (level, idx)
-) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS kez_log_state (
   id               INTEGER PRIMARY KEY CHECK (id = 1),
   size             INTEGER NOT NULL,

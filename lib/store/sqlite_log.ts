@@ -15,8 +15,8 @@ import {
   HASH_SIZE,
   type HashReader,
   inclusionProof,
+  readTile,
   type Tile,
-  TILE_HEIGHT,
   TILE_WIDTH,
   verifierKey,
 } from "../tlog/mod.ts";
@@ -42,7 +42,6 @@ export class SqliteLog implements TransparencyLog {
   readonly verifierKey: string;
   #checkpoint: SignedCheckpoint;
   readonly #reader: HashReader;
-  readonly #hashes: StatementSync;
   readonly #leafHashes: StatementSync;
   readonly #entries: StatementSync;
   readonly #index: StatementSync;
@@ -58,9 +57,6 @@ export class SqliteLog implements TransparencyLog {
     );
     this.#checkpoint = checkpoint;
     this.#reader = sqliteHashReader(db);
-    this.#hashes = db.prepare(
-      "SELECT hash FROM kez_log_hashes WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx",
-    );
     this.#leafHashes = db.prepare(
       "SELECT leaf_hash AS hash FROM kez_log_entries WHERE idx >= ? AND idx < ? ORDER BY idx",
     );
@@ -99,17 +95,14 @@ export class SqliteLog implements TransparencyLog {
           ArrayBuffer
         >;
       }
-      const level = tile.level * TILE_HEIGHT;
-      const rows = (level === 0
-        ? this.#leafHashes.all(start, start + tile.width)
-        : this.#hashes.all(level, start, start + tile.width)) as { hash: Uint8Array }[];
+      // Above the leaves, each hash is in the row of the leaf that completed it.
+      if (tile.level > 0) return readTile(this.#reader, tile) as Uint8Array<ArrayBuffer>;
+      const rows = this.#leafHashes.all(start, start + tile.width) as { hash: Uint8Array }[];
       if (rows.length !== tile.width) {
         throw new Error(`The log lacks hashes of tile ${tile.level}/${tile.index}`);
       }
       const bytes = new Uint8Array(tile.width * HASH_SIZE);
-      rows.forEach((row, i) =>
-        bytes.set(row.hash, i * HASH_SIZE)
-      );
+      rows.forEach((row, i) => bytes.set(row.hash, i * HASH_SIZE));
       return bytes;
     });
   }

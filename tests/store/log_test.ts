@@ -241,7 +241,12 @@ Deno.test("SqliteStore.open() refuses a log whose stored hashes were changed", a
     for (const e of events(1, 5)) await store.append(e);
     await store.close();
     const db = new DatabaseSync(path);
-    db.exec("UPDATE kez_log_hashes SET hash = zeroblob(32) WHERE level = 2 AND idx = 0");
+    // The subtree of leaves 0–3 is kept in the row of leaf 3, after the one of leaves 2–3.
+    const { nodes } = db.prepare("SELECT nodes FROM kez_log_entries WHERE idx = 3").get() as {
+      nodes: Uint8Array;
+    };
+    nodes.fill(0, 32);
+    db.prepare("UPDATE kez_log_entries SET nodes = ? WHERE idx = 3").run(nodes);
     db.close();
     assert.throws(() => SqliteStore.open(path, { log: SIGNER }), /another root at size 5/);
   });
