@@ -73,8 +73,8 @@ export interface Results {
   readonly limits: Limits;
   /** The POST generator against the bare server. */
   readonly ceiling: PostLoadResult;
-  /** The POST figures with the transparency log off, then on, side by side on fresh files. */
-  readonly logCost: { readonly off: PostFigures; readonly on: PostFigures };
+  /** The POST figures with the transparency log off and on, twice each, on fresh files. */
+  readonly logCost: { readonly off: readonly PostFigures[]; readonly on: readonly PostFigures[] };
   /** The server on the scale database, if one was given. */
   readonly scale?: { readonly source: string; readonly copy: ScaleCopy; readonly run: ServerRun };
   /** Each part's wall time, seconds. */
