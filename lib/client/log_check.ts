@@ -5,6 +5,7 @@
  * @module
  */
 
+import { equalBytes } from "../protocol/mod.ts";
 import { type Checkpoint, TlogError, verifyConsistency } from "../tlog/mod.ts";
 
 /** A checkpoint whose signature has been checked, with its signed note verbatim. */
@@ -23,10 +24,6 @@ export interface VerifiedCheckpoint {
  * @returns the proof's hashes
  */
 export type ConsistencyProver = (from: number, to: number) => Promise<readonly Uint8Array[]>;
-
-function sameRoot(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
 
 /**
  * Checks that a served checkpoint is consistent with the kept one: equal
@@ -70,7 +67,7 @@ export async function largerConsistent(
   const from = older.checkpoint.size;
   const to = newer.checkpoint.size;
   if (from === to) {
-    if (!sameRoot(older.checkpoint.root, newer.checkpoint.root)) {
+    if (!equalBytes(older.checkpoint.root, newer.checkpoint.root)) {
       throw new TlogError(
         `the kept and the served checkpoints both have size ${to} but different roots`,
       );

@@ -8,11 +8,11 @@
  */
 
 import type { DatabaseSync } from "node:sqlite";
-import { toHex } from "../protocol/mod.ts";
+import { equalBytes } from "../protocol/mod.ts";
+import { heldHash } from "../store/mod.ts";
 import {
   type Checkpoint,
   CompactRange,
-  HASH_SIZE,
   leafHash,
   parseCheckpoint,
   parseNote,
@@ -37,8 +37,8 @@ export interface LogAudit {
 interface EntryRow {
   idx: number;
   event_rowid: number;
-  leaf_hash: Uint8Array;
-  nodes: Uint8Array;
+  leaf_hash: unknown;
+  nodes: unknown;
   entry: string;
 }
 
@@ -103,18 +103,12 @@ export function verifyLog(db: DatabaseSync, onProblem: (p: LogProblem) => void):
       if (row.idx !== range.size) break;
       for (const node of range.append(leafHash(encoder.encode(row.entry)))) {
         // A leaf's row holds its hash and those of the subtrees it completes.
-        const held = node.level === 0 ? row.leaf_hash : row.nodes;
-        // A value of another type (a file changed by hand) holds no hash.
-        const stored = !(held instanceof Uint8Array)
-          ? new Uint8Array()
-          : node.level === 0
-          ? held
-          : held.subarray((node.level - 1) * HASH_SIZE, node.level * HASH_SIZE);
-        if (toHex(stored) !== toHex(node.hash)) {
+        const stored = heldHash(row, node.level);
+        if (stored === undefined || !equalBytes(stored, node.hash)) {
           report({
             index: row.idx,
             message: `stored subtree hash at level ${node.level}, index ${node.index} is ${
-              stored.length === 0 ? "missing" : "wrong"
+              stored === undefined ? "missing" : "wrong"
             }`,
           });
         }
@@ -128,7 +122,7 @@ export function verifyLog(db: DatabaseSync, onProblem: (p: LogProblem) => void):
     }
   }
   const root = range.root();
-  if (toHex(root) !== toHex(state.root)) {
+  if (!equalBytes(root, state.root)) {
     report({
       message: `the leaves give another root than the last checkpoint's (size ${state.size})`,
     });
@@ -139,7 +133,7 @@ export function verifyLog(db: DatabaseSync, onProblem: (p: LogProblem) => void):
   } catch {
     // Reported below with the other ways a checkpoint can be wrong.
   }
-  if (signed === null || signed.size !== state.size || toHex(signed.root) !== toHex(root)) {
+  if (signed === null || signed.size !== state.size || !equalBytes(signed.root, root)) {
     report({ message: "the last signed checkpoint is not of the log's size and root" });
   }
   return { size: range.size, problems };

@@ -62,3 +62,22 @@ export function toHex(bytes: Uint8Array): string {
 export function fromHex(s: string): Uint8Array {
   return hexToBytes(s);
 }
+
+/**
+ * Tells whether two byte strings are equal. Not constant-time: for public
+ * values such as hashes and keys, never for secrets.
+ *
+ * @param a one byte string
+ * @param b the other
+ * @returns true when they have the same length and bytes
+ *
+ * @example
+ * ```ts
+ * import { equalBytes } from "./hex.ts";
+ * if (!equalBytes(new Uint8Array([1, 2]), new Uint8Array([1, 2]))) throw new Error("equal");
+ * if (equalBytes(new Uint8Array([1]), new Uint8Array([1, 0]))) throw new Error("lengths differ");
+ * ```
+ */
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}

@@ -7,7 +7,7 @@
  */
 
 import { ed25519 } from "@noble/curves/ed25519.js";
-import { fromHex, toHex } from "./hex.ts";
+import { equalBytes, fromHex, toHex } from "./hex.ts";
 import { verifyEd25519 } from "./signature.ts";
 
 /** Little-endian bytes of the group order L = 2^252 + 27742317777372353535851937790883648493. */
@@ -27,10 +27,6 @@ function below(a: Uint8Array, b: Uint8Array): boolean {
     if (a[i] !== b[i]) return a[i]! < b[i]!;
   }
   return false;
-}
-
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  return a.every((x, i) => x === b[i]);
 }
 
 /**
@@ -53,7 +49,7 @@ export function isStrictEd25519Signature(sig: Uint8Array): boolean {
   const sign = y[31]! >> 7;
   y[31]! &= 0x7f;
   if (!below(y, P)) return false;
-  return !(sign === 1 && (equal(y, ONE) || equal(y, P_MINUS_1)));
+  return !(sign === 1 && (equalBytes(y, ONE) || equalBytes(y, P_MINUS_1)));
 }
 
 /** A valid key: the canonical encoding of a point that is not of small order. */

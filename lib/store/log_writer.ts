@@ -10,7 +10,7 @@ import { Buffer } from "node:buffer";
 import { createPrivateKey, sign } from "node:crypto";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { ed25519 } from "@noble/curves/ed25519.js";
-import { fromHex } from "../protocol/mod.ts";
+import { equalBytes, fromHex } from "../protocol/mod.ts";
 import {
   CompactRange,
   HASH_SIZE,
@@ -53,6 +53,7 @@ interface StateRow {
   size: number;
   last_event_rowid: number;
   root: Uint8Array;
+  checkpoint: string;
 }
 
 interface EventRowOut {
@@ -71,22 +72,45 @@ export function sqliteHashReader(db: DatabaseSync): HashReader {
   const select = db.prepare("SELECT leaf_hash, nodes FROM kez_log_entries WHERE idx = ?");
   return {
     hashAt(level, index) {
-      const row = select.get(completedBy(level, index)) as
-        | { leaf_hash: Uint8Array; nodes: Uint8Array }
-        | undefined;
-      const held = level === 0 ? row?.leaf_hash : row?.nodes;
-      // A value of another type (a file changed by hand) is no hash either.
-      const hash = !(held instanceof Uint8Array)
-        ? undefined
-        : level === 0
-        ? held
-        : held.subarray((level - 1) * HASH_SIZE, level * HASH_SIZE);
-      if (hash === undefined || hash.length !== HASH_SIZE) {
+      const row = select.get(completedBy(level, index)) as LeafRow | undefined;
+      const hash = row === undefined ? undefined : heldHash(row, level);
+      if (hash === undefined) {
         throw new RangeError(`The log has no subtree hash at level ${level}, index ${index}`);
       }
       return hash;
     },
   };
+}
+
+/** A row of `kez_log_entries` as far as hashes go. */
+export interface LeafRow {
+  /** The leaf's hash. */
+  readonly leaf_hash: unknown;
+  /** The hashes of the subtrees the leaf completes, levels 1 and up. */
+  readonly nodes: unknown;
+}
+
+/**
+ * A hash a leaf's row holds: its own at level 0, else the one of the subtree
+ * of that height it completes.
+ *
+ * @param row the leaf's row
+ * @param level the subtree's height
+ * @returns the 32-byte hash, or undefined when the row holds none at that
+ *   level (or a value of another type: a file changed by hand)
+ *
+ * @example
+ * ```ts
+ * import { heldHash } from "./log_writer.ts";
+ * const row = { leaf_hash: new Uint8Array(32), nodes: new Uint8Array(64).fill(1) };
+ * if (heldHash(row, 2)?.[0] !== 1 || heldHash(row, 3) !== undefined) throw new Error("unexpected");
+ * ```
+ */
+export function heldHash(row: LeafRow, level: number): Uint8Array | undefined {
+  const held = level === 0 ? row.leaf_hash : row.nodes;
+  if (!(held instanceof Uint8Array)) return undefined;
+  const hash = level === 0 ? held : held.subarray((level - 1) * HASH_SIZE, level * HASH_SIZE);
+  return hash.length === HASH_SIZE ? hash : undefined;
 }
 
 /**
@@ -109,10 +133,6 @@ export function completedBy(level: number, index: number): number {
 const encoder = new TextEncoder();
 /** The DER prefix of an Ed25519 PKCS #8 private key (RFC 8410), before the 32-byte seed. */
 const PKCS8_PREFIX = fromHex("302e020100300506032b657004220420");
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
 
 /**
  * Adds stored events to the log and signs its checkpoints. Every method runs
@@ -156,6 +176,11 @@ export class LogWriter {
    * @param db a connection to a database with the log's tables
    * @param signer the log's origin and key
    */
+  /** The log's verifier key. */
+  get key(): VerifierKey {
+    return this.#key;
+  }
+
   constructor(db: DatabaseSync, signer: LogSigner) {
     this.#origin = signer.origin;
     this.#key = verifierKey(signer.origin, ed25519.getPublicKey(signer.seed));
@@ -168,7 +193,7 @@ export class LogWriter {
     this.#sign = (message) => sign(null, message, privateKey);
     this.#reader = sqliteHashReader(db);
     this.#state = db.prepare(
-      "SELECT size, last_event_rowid, root FROM kez_log_state WHERE id = 1",
+      "SELECT size, last_event_rowid, root, checkpoint FROM kez_log_state WHERE id = 1",
     );
     this.#pending = db.prepare(
       "SELECT rowid, envelope_json FROM sigchain_events WHERE rowid > ? ORDER BY rowid LIMIT ?",
@@ -241,13 +266,17 @@ export class LogWriter {
       lastRowid = Math.max(lastRowid, row.rowid);
     }
     const checkpoint = this.#checkpoint(range);
-    this.#saveState.run(range.size, lastRowid, checkpoint.root, checkpoint.note);
+    // Signatures are deterministic: an unchanged tree under the same key and
+    // origin (every start but the first) has its note stored already.
+    if (rows.length > 0 || state?.checkpoint !== checkpoint.note) {
+      this.#saveState.run(range.size, lastRowid, checkpoint.root, checkpoint.note);
+    }
     return { indexOf, added: rows.length, checkpoint };
   }
 
   /** Whether the tree is the one of the last signed checkpoint. */
   #signed(root: Uint8Array | null, state: StateRow | undefined): boolean {
-    return state === undefined || (root !== null && sameBytes(root, state.root));
+    return state === undefined || (root !== null && equalBytes(root, state.root));
   }
 
   #checkpoint(range: CompactRange): SignedCheckpoint {

@@ -6,7 +6,6 @@
  */
 
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import { ed25519 } from "@noble/curves/ed25519.js";
 import type { Primary } from "../protocol/mod.ts";
 import {
   consistencyProof,
@@ -18,9 +17,9 @@ import {
   readTile,
   type Tile,
   TILE_WIDTH,
-  verifierKey,
+  type VerifierKey,
 } from "../tlog/mod.ts";
-import { type LogSigner, type SignedCheckpoint, sqliteHashReader } from "./log_writer.ts";
+import { type SignedCheckpoint, sqliteHashReader } from "./log_writer.ts";
 import { translate } from "./sqlite_errors.ts";
 import type { TransparencyLog } from "./transparency_log.ts";
 
@@ -48,13 +47,11 @@ export class SqliteLog implements TransparencyLog {
 
   /**
    * @param db the serving connection
-   * @param signer the log's origin and key
+   * @param key the log's verifier key
    * @param checkpoint the latest checkpoint committed
    */
-  constructor(db: DatabaseSync, signer: LogSigner, checkpoint: SignedCheckpoint) {
-    this.verifierKey = formatVerifierKey(
-      verifierKey(signer.origin, ed25519.getPublicKey(signer.seed)),
-    );
+  constructor(db: DatabaseSync, key: VerifierKey, checkpoint: SignedCheckpoint) {
+    this.verifierKey = formatVerifierKey(key);
     this.#checkpoint = checkpoint;
     this.#reader = sqliteHashReader(db);
     this.#leafHashes = db.prepare(

@@ -175,7 +175,7 @@ export class SqliteStore implements Store {
       let logWriter: LogWriter | undefined;
       if (options.log !== undefined) {
         logWriter = new LogWriter(db, options.log);
-        log = new SqliteLog(db, options.log, buildLog(db, logWriter, options.onLogProgress));
+        log = new SqliteLog(db, logWriter.key, buildLog(db, logWriter, options.onLogProgress));
       }
       const thread = options.writerThread && path !== ":memory:"
         ? ThreadWriter.start(path, busy, options.log)

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { equalBytes } from "../protocol/mod.ts";
 import { type HashReader, subtreeHash } from "./hash_reader.ts";
 import { emptyRoot, nodeHash } from "./merkle.ts";
 
@@ -25,10 +26,6 @@ function split(n: number): number {
 
 function isPowerOfTwo(n: number): boolean {
   return split(n) * 2 === n || n === 1;
-}
-
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /**
@@ -109,7 +106,7 @@ export function verifyInclusion(
     }
     [fn, sn] = [Math.floor(fn / 2), Math.floor(sn / 2)];
   }
-  return sn === 0 && equal(r, root);
+  return sn === 0 && equalBytes(r, root);
 }
 
 /**
@@ -185,8 +182,8 @@ export function verifyConsistency(
   proof: readonly Uint8Array[],
 ): boolean {
   checkBounds(from, to, false, "tree sizes");
-  if (from === 0) return proof.length === 0 && equal(fromRoot, emptyRoot());
-  if (from === to) return proof.length === 0 && equal(fromRoot, toRoot);
+  if (from === 0) return proof.length === 0 && equalBytes(fromRoot, emptyRoot());
+  if (from === to) return proof.length === 0 && equalBytes(fromRoot, toRoot);
   if (proof.length === 0) return false;
   // A power-of-two old tree is a complete subtree whose hash the proof omits.
   const path = isPowerOfTwo(from) ? [fromRoot, ...proof] : [...proof];
@@ -204,5 +201,5 @@ export function verifyConsistency(
     }
     [fn, sn] = [Math.floor(fn / 2), Math.floor(sn / 2)];
   }
-  return sn === 0 && equal(fr, fromRoot) && equal(sr, toRoot);
+  return sn === 0 && equalBytes(fr, fromRoot) && equalBytes(sr, toRoot);
 }
