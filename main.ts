@@ -14,10 +14,10 @@
  * @module
  */
 
-import { type Command, type Config, parseCommand } from "./lib/config/mod.ts";
+import { type Command, type Config, type LogConfig, parseCommand } from "./lib/config/mod.ts";
 import { BODY_TIMEOUT_MS, serve } from "./lib/http/mod.ts";
 import { createLogger, type Logger } from "./lib/log/mod.ts";
-import { defaultPinPath, Follower, UpstreamClient, UpstreamPin } from "./lib/mirror/mod.ts";
+import { defaultPinPath, Follower, UpstreamPin } from "./lib/mirror/mod.ts";
 import { Metrics, runMaintenance, StoredCounts, VERSION } from "./lib/ops/mod.ts";
 import { createLogKey, type LogSigner, readLogKey, SqliteStore } from "./lib/store/mod.ts";
 import { SignatureVerifier } from "./lib/verify/mod.ts";
@@ -98,6 +98,26 @@ export async function main(args: readonly string[]): Promise<number> {
   }
 }
 
+/** The log's signer, and the key file to create once the database proves usable. */
+interface LogKey {
+  readonly signer: LogSigner;
+  newKeyFile: string | null;
+}
+
+/**
+ * Reads the log's key file, or makes a new seed for one. The file is written
+ * only once the database is known to be usable (see serveUntilStopped), so
+ * that a refused start leaves no key behind.
+ */
+async function logKey({ origin, keyFile }: LogConfig): Promise<LogKey> {
+  const seed = keyFile === null ? null : await readLogKey(keyFile);
+  if (seed !== null) return { signer: { origin, seed }, newKeyFile: null };
+  return {
+    signer: { origin, seed: crypto.getRandomValues(new Uint8Array(32)) },
+    newKeyFile: keyFile,
+  };
+}
+
 /** What a mirror follows, and how often it polls once caught up. */
 interface Mirroring {
   readonly upstream: string;
@@ -108,21 +128,17 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
   const logger = createLogger(config.logLevel, undefined, config.logFormat);
 
   const existed = await exists(config.db);
-  // The key file is written only once the database is known to be usable, so
-  // that a refused start leaves nothing behind.
-  let log: (LogSigner & { newKeyFile: string | null }) | undefined;
-  if (config.log !== null) {
-    const { origin, keyFile } = config.log;
-    let seed: Uint8Array | null;
-    try {
-      seed = keyFile === null ? null : await readLogKey(keyFile);
-    } catch (e) {
-      return fail((e as Error).message);
-    }
-    log = seed === null
-      ? { origin, seed: crypto.getRandomValues(new Uint8Array(32)), newKeyFile: keyFile }
-      : { origin, seed, newKeyFile: null };
+  let log: LogKey | undefined;
+  try {
+    log = config.log === null ? undefined : await logKey(config.log);
+  } catch (e) {
+    return fail((e as Error).message);
   }
+  // Leave nothing behind for a start that never served.
+  const abandon = async () => {
+    if (!existed) await removeDatabase(config.db);
+    if (log?.newKeyFile) await Deno.remove(log.newKeyFile).catch(() => {});
+  };
   let pin: UpstreamPin | undefined;
   if (mirror !== undefined) {
     try {
@@ -137,9 +153,7 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
     store = await SqliteStore.openBuilding(config.db, {
       checkSignature: verifier.check,
       writerThread: true,
-      ...(log === undefined
-        ? {}
-        : { log: { origin: log.origin, seed: log.seed }, onLogProgress: logProgress(logger) }),
+      ...(log === undefined ? {} : { log: log.signer, onLogProgress: logProgress(logger) }),
     });
   } catch (e) {
     verifier.close();
@@ -147,12 +161,14 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
   }
   if (log?.newKeyFile) {
     try {
-      await createLogKey(log.newKeyFile, log.seed);
+      await createLogKey(log.newKeyFile, log.signer.seed);
       logger.info(`created log key file ${log.newKeyFile}`);
     } catch (e) {
       await store.close();
       verifier.close();
-      if (!existed) await removeDatabase(config.db);
+      // The file is someone else's: only the database is ours to remove.
+      log.newKeyFile = null;
+      await abandon();
       return fail((e as Error).message);
     }
   }
@@ -186,8 +202,7 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
   } catch (e) {
     await store.close();
     verifier.close();
-    // Leave nothing behind for a start that never served.
-    if (!existed) await removeDatabase(config.db);
+    await abandon();
     return fail(
       `Cannot listen on ${config.bind.hostname}:${config.bind.port}: ${(e as Error).message}`,
     );
@@ -196,7 +211,7 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
   // Started once serving, so that a mirror that cannot listen never touches its upstream.
   const follower = mirror === undefined || pin === undefined ? undefined : Follower.start({
     store,
-    upstream: new UpstreamClient(mirror.upstream),
+    upstream: mirror.upstream,
     pin,
     logger,
     pollMs: mirror.pollMs,

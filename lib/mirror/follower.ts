@@ -7,8 +7,9 @@
  * @module
  */
 
+import { LogApi, MAX_ENTRIES_PAGE } from "../client/mod.ts";
 import type { Logger } from "../log/mod.ts";
-import { type ChainEvent, KezError } from "../protocol/mod.ts";
+import { type ChainEvent, equalBytes, KezError } from "../protocol/mod.ts";
 import type { AppendResult, TransparencyLog } from "../store/mod.ts";
 import {
   type Checkpoint,
@@ -20,7 +21,7 @@ import {
 } from "../tlog/mod.ts";
 import { type EvidenceDetails, MirrorEvidence } from "./evidence.ts";
 import { feedEvent } from "./feed_event.ts";
-import { MAX_PAGE, type UpstreamClient, UpstreamError } from "./upstream_client.ts";
+
 import type { KeptCheckpoint, UpstreamPin } from "./upstream_pin.ts";
 
 /** What the follower needs of the store: its log, and appends that keep their order. */
@@ -40,8 +41,10 @@ export interface MirrorStore {
 export interface FollowerOptions {
   /** The mirror's store, with its transparency log. */
   readonly store: MirrorStore;
-  /** The upstream to follow. */
-  readonly upstream: UpstreamClient;
+  /** The base URL of the upstream to follow. */
+  readonly upstream: string;
+  /** How long one request to the upstream may take, in milliseconds; 10 s by default. */
+  readonly timeoutMs?: number;
   /** The pinned upstream key and the kept checkpoint. */
   readonly pin: UpstreamPin;
   /** Where progress, warnings and evidence go. */
@@ -57,10 +60,6 @@ const PROGRESS_MS = 2000;
 
 /** Error codes that tell of the mirror's own store, not of the upstream's entries. */
 const LOCAL_FAILURES: readonly string[] = ["unavailable", "internal"];
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -80,13 +79,13 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  *
  * @example
  * ```ts
- * import { Follower, UpstreamClient, UpstreamPin } from "./mod.ts";
+ * import { Follower, UpstreamPin } from "./mod.ts";
  * import { SqliteStore } from "../store/mod.ts";
  * import { createLogger } from "../log/mod.ts";
  * const store = SqliteStore.open(":memory:", { log: { origin: "mirror.example/log", seed: new Uint8Array(32) } });
  * const follower = Follower.start({
  *   store,
- *   upstream: new UpstreamClient("http://127.0.0.1:9"),
+ *   upstream: "http://127.0.0.1:9",
  *   pin: await UpstreamPin.load(null),
  *   logger: createLogger("error"),
  * });
@@ -98,7 +97,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 export class Follower {
   readonly #store: MirrorStore;
   readonly #log: TransparencyLog;
-  readonly #upstream: UpstreamClient;
+  readonly #upstream: LogApi;
   readonly #pin: UpstreamPin;
   readonly #logger: Logger;
   readonly #pollMs: number;
@@ -111,7 +110,16 @@ export class Follower {
   private constructor(options: FollowerOptions, log: TransparencyLog) {
     this.#store = options.store;
     this.#log = log;
-    this.#upstream = options.upstream;
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    // Each request ends at its timeout or at the follower's stop, whichever comes first.
+    this.#upstream = new LogApi(options.upstream, {
+      signal: this.#stop.signal,
+      fetch: (url, init) =>
+        fetch(url, {
+          ...init,
+          signal: AbortSignal.any([this.#stop.signal, AbortSignal.timeout(timeoutMs)]),
+        }),
+    });
     this.#pin = options.pin;
     this.#logger = options.logger;
     this.#pollMs = options.pollMs ?? 1000;
@@ -163,7 +171,7 @@ export class Follower {
     while (!signal.aborted) {
       let caughtUp: boolean;
       try {
-        caughtUp = await this.#step(signal);
+        caughtUp = await this.#step();
       } catch (e) {
         if (signal.aborted) break;
         if (e instanceof MirrorEvidence) {
@@ -172,7 +180,7 @@ export class Follower {
           return;
         }
         this.#logger.warn(
-          `Cannot follow upstream ${this.#upstream.base} now, retrying in ${backoff} ms: ${
+          `Cannot follow upstream ${this.#upstream.server} now, retrying in ${backoff} ms: ${
             (e as Error).message
           }`,
         );
@@ -181,7 +189,7 @@ export class Follower {
         backoff = Math.min(backoff * 2, this.#maxBackoffMs);
         continue;
       }
-      if (failing) this.#logger.info(`following upstream ${this.#upstream.base} again`);
+      if (failing) this.#logger.info(`following upstream ${this.#upstream.server} again`);
       failing = false;
       backoff = this.#pollMs;
       if (caughtUp) await sleep(this.#pollMs, signal);
@@ -194,52 +202,63 @@ export class Follower {
    *
    * @returns true when there was nothing new to copy
    */
-  async #step(signal: AbortSignal): Promise<boolean> {
-    await this.#checkKey(signal);
-    const note = await this.#upstream.checkpoint(signal);
+  async #step(): Promise<boolean> {
+    await this.#checkKey();
+    const note = await this.#upstream.checkpoint();
+    if (note === null) throw this.#noLog("/v1/log/checkpoint");
     const kept = this.#pin.kept;
     if (note === kept?.note && this.#log.checkpoint().size === kept.size) return true;
     const checkpoint = this.#open(note);
-    await this.#checkConsistent(kept, checkpoint, note, signal);
+    await this.#checkConsistent(kept, checkpoint, note);
     const start = this.#log.checkpoint().size;
     let size = start;
     let reported = performance.now();
     while (size < checkpoint.size) {
-      size = await this.#copy(size, checkpoint.size, note, signal);
+      size = await this.#copy(size, checkpoint.size, note);
       if (size < checkpoint.size && performance.now() - reported >= PROGRESS_MS) {
         reported = performance.now();
-        this.#logger.info(`catching up with ${this.#upstream.base}: ${size} of ${checkpoint.size}`);
+        this.#logger.info(
+          `catching up with ${this.#upstream.server}: ${size} of ${checkpoint.size}`,
+        );
       }
     }
     await this.#compareRoots(checkpoint, note);
     await this.#pin.keep(note);
     if (size > start) {
       this.#logger.info(
-        `mirrored ${size - start} entries of ${this.#upstream.base}: at size ${size}, roots equal`,
+        `mirrored ${
+          size - start
+        } entries of ${this.#upstream.server}: at size ${size}, roots equal`,
       );
     }
     return size === start;
   }
 
   /** Pins the upstream's key on first contact; refuses a key other than the pinned one. */
-  async #checkKey(signal: AbortSignal): Promise<void> {
+  async #checkKey(): Promise<void> {
     if (this.#keyChecked) return;
-    const served = await this.#upstream.key(signal);
+    const served = await this.#upstream.key();
+    if (served === null) throw this.#noLog("/v1/log/key");
     const pinned = this.#pin.keyText;
     if (pinned === null) {
       try {
         await this.#pin.pinKey(served);
       } catch (e) {
         if (e instanceof SyntaxError) {
-          throw new UpstreamError(`Cannot read the key of ${this.#upstream.base}: ${e.message}`);
+          throw new Error(`Cannot read the key of ${this.#upstream.server}: ${e.message}`);
         }
         throw e;
       }
-      this.#logger.info(`pinned the log key of ${this.#upstream.base} on first use: ${served}`);
+      this.#logger.info(`pinned the log key of ${this.#upstream.server} on first use: ${served}`);
     } else if (served !== pinned) {
       throw this.#evidence(`its log key ${served} is not the pinned key ${pinned}`, {});
     }
     this.#keyChecked = true;
+  }
+
+  /** An upstream that answers 404 on a log route: down or misconfigured, so retried. */
+  #noLog(route: string): Error {
+    return new Error(`${this.#upstream.server} serves no transparency log (404 on ${route})`);
   }
 
   /** The checkpoint, verified with the pinned key: a bad signature is evidence. */
@@ -252,8 +271,8 @@ export class Follower {
           upstreamCheckpoint: note,
         });
       }
-      throw new UpstreamError(
-        `Cannot read the checkpoint of ${this.#upstream.base}: ${(e as Error).message}`,
+      throw new Error(
+        `Cannot read the checkpoint of ${this.#upstream.server}: ${(e as Error).message}`,
       );
     }
   }
@@ -263,7 +282,6 @@ export class Follower {
     kept: KeptCheckpoint | null,
     checkpoint: Checkpoint,
     note: string,
-    signal: AbortSignal,
   ): Promise<void> {
     if (kept === null) return;
     const material = { upstreamCheckpoint: note, earlierCheckpoint: kept.note };
@@ -274,12 +292,12 @@ export class Follower {
       );
     }
     if (checkpoint.size === kept.size || kept.size === 0) {
-      if (checkpoint.size === kept.size && !sameBytes(checkpoint.root, kept.root)) {
+      if (checkpoint.size === kept.size && !equalBytes(checkpoint.root, kept.root)) {
         throw this.#evidence(`it signed two roots at size ${kept.size}`, material);
       }
       return;
     }
-    const proof = await this.#upstream.consistencyProof(kept.size, checkpoint.size, signal);
+    const proof = await this.#upstream.consistency(kept.size, checkpoint.size);
     if (!verifyConsistency(kept.size, checkpoint.size, kept.root, checkpoint.root, proof)) {
       throw this.#evidence(
         `its checkpoint at size ${checkpoint.size} is not consistent with the one at size ${kept.size}`,
@@ -293,12 +311,12 @@ export class Follower {
    *
    * @returns the mirror's size after it
    */
-  async #copy(from: number, to: number, note: string, signal: AbortSignal): Promise<number> {
-    const lines = (await this.#upstream.entries(from, Math.min(MAX_PAGE, to - from), signal))
+  async #copy(from: number, to: number, note: string): Promise<number> {
+    const lines = (await this.#upstream.entries(from, Math.min(MAX_ENTRIES_PAGE, to - from)))
       .slice(0, to - from);
     if (lines.length === 0) {
-      throw new UpstreamError(
-        `${this.#upstream.base} serves no entry at ${from}, below its checkpoint's size ${to}`,
+      throw new Error(
+        `${this.#upstream.server} serves no entry at ${from}, below its checkpoint's size ${to}`,
       );
     }
     const invalid = (index: number, e: unknown) => {
@@ -342,9 +360,9 @@ export class Follower {
     const own = this.#log.checkpoint();
     let same: boolean;
     if (own.size === checkpoint.size) {
-      same = sameBytes(own.root, checkpoint.root);
+      same = equalBytes(own.root, checkpoint.root);
     } else if (checkpoint.size === 0) {
-      same = sameBytes(emptyRoot(), checkpoint.root);
+      same = equalBytes(emptyRoot(), checkpoint.root);
     } else {
       // The mirror is ahead (its pin was lost): its own proof ties the root at that size to its own.
       const proof = await this.#log.consistencyProof(checkpoint.size, own.size);
@@ -363,7 +381,7 @@ export class Follower {
 
   #evidence(failure: string, details: Omit<EvidenceDetails, "upstream">): MirrorEvidence {
     return new MirrorEvidence(failure, {
-      upstream: this.#upstream.base,
+      upstream: this.#upstream.server,
       key: this.#pin.keyText ?? undefined,
       earlierCheckpoint: this.#pin.kept?.note,
       mirrorCheckpoint: this.#log.checkpoint().note,

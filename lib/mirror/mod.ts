@@ -7,13 +7,13 @@
  *
  * @example
  * ```ts
- * import { defaultPinPath, Follower, UpstreamClient, UpstreamPin } from "./mod.ts";
+ * import { defaultPinPath, Follower, UpstreamPin } from "./mod.ts";
  * import { SqliteStore } from "../store/mod.ts";
  * import { createLogger } from "../log/mod.ts";
  * const store = SqliteStore.open(":memory:", { log: { origin: "mirror.example/log", seed: new Uint8Array(32) } });
  * const follower = Follower.start({
  *   store,
- *   upstream: new UpstreamClient("http://127.0.0.1:9"),
+ *   upstream: "http://127.0.0.1:9",
  *   pin: await UpstreamPin.load(defaultPinPath(":memory:")),
  *   logger: createLogger("error"),
  * });
@@ -27,5 +27,4 @@
 export * from "./evidence.ts";
 export * from "./feed_event.ts";
 export * from "./follower.ts";
-export * from "./upstream_client.ts";
 export * from "./upstream_pin.ts";

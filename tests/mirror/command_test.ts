@@ -8,7 +8,8 @@ import {
 import { UpstreamPin } from "../../lib/mirror/mod.ts";
 import { ChainAuthor } from "../support/chain_author.ts";
 import { runBinary, spawnServer } from "../support/binary.ts";
-import { get, newSeed, post, publish, startUpstream, waitFor, withDir } from "./mirror_support.ts";
+import { get, newSeed, post, publish, startUpstream, waitFor } from "./mirror_support.ts";
+import { withDir } from "../support/temp_dir.ts";
 
 function parse(args: string[], env: Record<string, string> = {}): Command {
   return parseCommand(["mirror", ...args], (name) => env[name]);

@@ -12,8 +12,8 @@ import {
   startUpstream,
   treeOf,
   UPSTREAM_ORIGIN,
-  withDir,
 } from "./mirror_support.ts";
+import { withDir } from "../support/temp_dir.ts";
 
 Deno.test("mirror: follows an upstream", async (t) => {
   await withDir(async (dir) => {

@@ -11,8 +11,8 @@ import {
   startUpstream,
   tamper,
   waitFor,
-  withDir,
 } from "./mirror_support.ts";
+import { withDir } from "../support/temp_dir.ts";
 
 /** Posts events in this order, each expected to be stored. */
 async function postAll(upstream: Running, events: [ChainAuthor, Envelope][]): Promise<void> {

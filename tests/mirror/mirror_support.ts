@@ -9,7 +9,7 @@
 import { DatabaseSync } from "node:sqlite";
 import { serve } from "../../lib/http/mod.ts";
 import { createLogger } from "../../lib/log/mod.ts";
-import { defaultPinPath, Follower, UpstreamClient, UpstreamPin } from "../../lib/mirror/mod.ts";
+import { defaultPinPath, Follower, UpstreamPin } from "../../lib/mirror/mod.ts";
 import type { Envelope } from "../../lib/protocol/mod.ts";
 import { SqliteStore } from "../../lib/store/mod.ts";
 import { parseCheckpoint } from "../../lib/tlog/mod.ts";
@@ -97,7 +97,8 @@ export async function startMirror(
   const { logs, logger, server, base, port } = listen(store, 0, upstream);
   const follower = Follower.start({
     store,
-    upstream: new UpstreamClient(upstream, { timeoutMs: 2000 }),
+    upstream,
+    timeoutMs: 2000,
     pin: await UpstreamPin.load(defaultPinPath(db)),
     logger,
     pollMs: 30,
@@ -228,19 +229,5 @@ export function tamper(db: string, change: (db: DatabaseSync) => void): void {
     change(conn);
   } finally {
     conn.close();
-  }
-}
-
-/**
- * Runs a test in a fresh temporary directory, removed after.
- *
- * @param fn the test
- */
-export async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "kez-mirror-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
   }
 }

@@ -9,8 +9,8 @@ import {
   startUpstream,
   treeOf,
   waitFor,
-  withDir,
 } from "./mirror_support.ts";
+import { withDir } from "../support/temp_dir.ts";
 
 Deno.test("mirror: survives restarts and upstream outages", async (t) => {
   await withDir(async (dir) => {
