@@ -1,16 +1,8 @@
 import assert from "node:assert/strict";
 import { runBinary, spawnServer } from "./support/binary.ts";
+import { withDir } from "./support/temp_dir.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
-
-async function withDir(fn: (dir: string) => Promise<void>) {
-  const dir = await Deno.makeTempDir({ prefix: "kez-main-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
 
 Deno.test("main: --help and --version exit 0", async (t) => {
   await t.step("--help lists every flag and its variable", async () => {

@@ -3,15 +3,7 @@ import { DatabaseSync } from "node:sqlite";
 import { canonicalize, hashLine, type JsonValue } from "../../lib/protocol/mod.ts";
 import { ChainAuthor } from "../support/chain_author.ts";
 import { runBinary, startServer } from "../support/binary.ts";
-
-async function withDir(fn: (dir: string) => Promise<void>) {
-  const dir = await Deno.makeTempDir({ prefix: "kez-ops-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+import { withDir } from "../support/temp_dir.ts";
 
 /** Posts the next events of an author's chain; each must be stored. */
 async function publish(base: string, author: ChainAuthor, events: ["add" | "revoke", string][]) {

@@ -19,19 +19,11 @@ import {
   verifyInclusion,
 } from "../../lib/tlog/mod.ts";
 import { ChainAuthor } from "../support/chain_author.ts";
+import { withDir } from "../support/temp_dir.ts";
 
 const SIGNER: LogSigner = { origin: "example.com/kez-test", seed: new Uint8Array(32).fill(7) };
 const KEY = verifierKey(SIGNER.origin, ed25519.getPublicKey(SIGNER.seed));
 const encoder = new TextEncoder();
-
-async function withDir(fn: (dir: string) => Promise<void>) {
-  const dir = await Deno.makeTempDir({ prefix: "kez-log-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
 
 /** `count` events of each of `chains` chains, interleaved: chain 0's first, chain 1's first, … */
 function events(chains: number, count: number): ChainEvent[] {

@@ -5,6 +5,7 @@ import { createLogger } from "../../lib/log/mod.ts";
 import { KezError, parsePrimary, toChainEvent } from "../../lib/protocol/mod.ts";
 import { SqliteStore } from "../../lib/store/mod.ts";
 import { ChainAuthor } from "../support/chain_author.ts";
+import { withDir } from "../support/temp_dir.ts";
 
 /** The table exactly as spec §7 writes it, comments included, as the original server made it. */
 const ORIGINAL_SQL = `CREATE TABLE sigchain_events (
@@ -17,15 +18,6 @@ const ORIGINAL_SQL = `CREATE TABLE sigchain_events (
   PRIMARY KEY (primary_scheme, primary_id, seq)
 );
 CREATE INDEX idx_primary ON sigchain_events (primary_scheme, primary_id);`;
-
-async function withDir(fn: (dir: string) => Promise<void>) {
-  const dir = await Deno.makeTempDir({ prefix: "kez-store-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
 
 function schemaOf(path: string): string[] {
   const db = new DatabaseSync(path);

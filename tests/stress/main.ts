@@ -14,7 +14,7 @@ import { residentKiB } from "../support/process_memory.ts";
 import { ServerProcess } from "../support/server_process.ts";
 import { integrityCheck } from "../support/sqlite_integrity.ts";
 import { describeMachine } from "./machine.ts";
-import { cpuSeconds } from "./process_cpu.ts";
+import { cpuSeconds } from "../bench/load/proc.ts";
 import { soak, verifyChains } from "./soak.ts";
 
 /** How often the server's memory is sampled. */
@@ -82,10 +82,10 @@ if (import.meta.main) {
     rss.push({ at: result.seconds, kib: residentKiB(server.pid) });
     const cpuAtEnd = cpuSeconds(server.pid);
     const ownCpuAtEnd = cpuSeconds(Deno.pid);
-    const ownCores = ownCpuAtStart === null || ownCpuAtEnd === null
+    const ownCores = ownCpuAtStart === undefined || ownCpuAtEnd === undefined
       ? "?"
       : ((ownCpuAtEnd - ownCpuAtStart) / result.seconds).toFixed(2);
-    const serverCores = cpuAtStart === null || cpuAtEnd === null
+    const serverCores = cpuAtStart === undefined || cpuAtEnd === undefined
       ? "?"
       : ((cpuAtEnd - cpuAtStart) / result.seconds).toFixed(2);
     const stored = await verifyChains(server.base, result.chains);
