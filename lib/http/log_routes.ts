@@ -31,10 +31,6 @@ function headers(req: Request, ...more: [string, string][]): HeaderPairs {
   return [...more, requestIdHeader(req)];
 }
 
-function query(search: string): URLSearchParams {
-  return new URLSearchParams(search);
-}
-
 /** A tlog-proof of one event of a chain, or `not_found`. */
 async function eventProof(
   store: Store,
@@ -111,7 +107,7 @@ export function logRoutes(store: Store, log: TransparencyLog): Route[] {
       method: "GET",
       pattern: path("/v1/log/entries"),
       handler: async (req, _params, search) => {
-        const q = query(search);
+        const q = new URLSearchParams(search);
         const size = log.checkpoint().size;
         const start = requiredInteger(q, "start", 0, size);
         const limit = q.has("limit") ? requiredInteger(q, "limit", 1, MAX_ENTRIES) : MAX_ENTRIES;
@@ -124,7 +120,7 @@ export function logRoutes(store: Store, log: TransparencyLog): Route[] {
       method: "GET",
       pattern: path("/v1/log/proof/inclusion"),
       handler: async (req, _params, search) => {
-        const q = query(search);
+        const q = new URLSearchParams(search);
         const size = requiredInteger(q, "size", 1, log.checkpoint().size);
         const index = requiredInteger(q, "index", 0, size - 1);
         const hashes = (await log.inclusionProof(index, size)).map(encodeBase64);
@@ -135,7 +131,7 @@ export function logRoutes(store: Store, log: TransparencyLog): Route[] {
       method: "GET",
       pattern: path("/v1/log/proof/consistency"),
       handler: async (req, _params, search) => {
-        const q = query(search);
+        const q = new URLSearchParams(search);
         const to = requiredInteger(q, "to", 1, log.checkpoint().size);
         const from = requiredInteger(q, "from", 1, to);
         const hashes = (await log.consistencyProof(from, to)).map(encodeBase64);
