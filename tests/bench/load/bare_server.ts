@@ -1,10 +1,12 @@
 /**
  * The limit of the GET and POST figures: a bare `Deno.serve` that answers
  * every request with one constant body, of the size and content type of the
- * real answer, reading any request body first as a real handler must.
+ * real answer, reading any request body first as a real handler must; with
+ * `--header`, also the real answer's other headers, with constant values.
  *
  * ```sh
  * deno run -A tests/bench/load/bare_server.ts --port 8000 --size 612 --type application/json
+ * deno run -A tests/bench/load/bare_server.ts --port 8000 --size 612 --header "etag: \"x\""
  * ```
  *
  * @module
@@ -31,17 +33,25 @@ if (import.meta.main) {
       size: { type: "string" },
       type: { type: "string", default: "application/json" },
       status: { type: "string", default: "200" },
+      header: { type: "string", multiple: true, default: [] },
     },
     strict: true,
   });
   const body = constantBody(Number(values.size));
   const status = Number(values.status);
   const headers = { "content-type": values.type };
+  const more = values.header.map((field) => {
+    const colon = field.indexOf(":");
+    return [field.slice(0, colon).trim(), field.slice(colon + 1).trim()] as const;
+  });
   Deno.serve(
     { hostname: "127.0.0.1", port: Number(values.port), onListen: () => {} },
     async (req) => {
       if (req.body !== null) await req.arrayBuffer();
-      return new Response(body, { status, headers });
+      const res = new Response(body, { status, headers });
+      // The others one by one, as the real server sets them (lib/http/responses.ts).
+      for (const [name, value] of more) res.headers.set(name, value);
+      return res;
     },
   );
 }

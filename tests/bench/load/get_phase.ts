@@ -31,7 +31,15 @@ export interface Shape {
   readonly bytes: number;
   /** Its `Content-Type`. */
   readonly type: string;
+  /**
+   * The answer's other headers, as `name: value` lines (one answer's values),
+   * leaving out those `Deno.serve` adds itself (`Content-Length`, `Date`).
+   */
+  readonly headers: readonly string[];
 }
+
+/** Headers every bare answer has too, or that `Deno.serve` sets by itself. */
+const BARE_HEADERS = new Set(["content-type", "content-length", "date"]);
 
 /** Seeded chains and what creating them answered. */
 export interface Seeded {
@@ -86,7 +94,9 @@ export async function shapeOf(base: string, paths: readonly string[]): Promise<S
     const res = await fetch(base + path);
     const bytes = (await res.arrayBuffer()).byteLength;
     if (res.status !== 200) throw new Error(`GET ${path}: ${res.status}`);
-    shape = { bytes, type: res.headers.get("content-type") ?? "" };
+    const headers = [...res.headers].filter(([name]) => !BARE_HEADERS.has(name))
+      .map(([name, value]) => `${name}: ${value}`);
+    shape = { bytes, type: res.headers.get("content-type") ?? "", headers };
     shapes.add(`${shape.bytes} ${shape.type}`);
   }
   if (shape === undefined || shapes.size !== 1) {
@@ -173,30 +183,54 @@ export interface BareGetFigures {
   readonly chain: WrkResult;
   /** The head shape again with wrk `-t2`, to show wrk `-t1` was not the limit. */
   readonly headTwoThreads?: WrkResult;
+  /** Same size and type as the head answer, and the real answer's other headers. */
+  readonly headHeaded: WrkResult;
+  /** Same size and type as the chain answer, and the real answer's other headers. */
+  readonly chainHeaded: WrkResult;
+}
+
+/** The bare server's figures for one shape. */
+export interface BareGet {
+  /** With the body's `Content-Type` alone. */
+  readonly one: WrkResult;
+  /** The same with wrk `-t2`, when asked. */
+  readonly two?: WrkResult;
+  /** With the real answer's other headers too. */
+  readonly headed: WrkResult;
 }
 
 /**
  * Measures the bare server for one shape with the same wrk parameters and
- * script (it answers every path alike, so the rotation costs wrk the same).
+ * script (it answers every path alike, so the rotation costs wrk the same):
+ * with the body's type alone, then with the real answer's other headers too,
+ * which shows what the headers the spec asks for cost by themselves.
  *
- * @param shape the real answer's size and type
+ * @param shape the real answer's size, type and headers
  * @param script the real run's wrk script
  * @param timing durations and connections
- * @param twoThreadCheck also run it with wrk `-t2`
- * @returns the `-t1` figure, and the `-t2` one if asked
+ * @param twoThreadCheck also run the plain one with wrk `-t2`
+ * @returns the figures
  */
 export async function measureBareGet(
   shape: Shape,
   script: string,
   timing: WrkTiming,
   twoThreadCheck: boolean,
-): Promise<{ one: WrkResult; two?: WrkResult }> {
+): Promise<BareGet> {
   const bare = await startBareServer(shape.bytes, shape.type);
+  let one: WrkResult;
+  let two: WrkResult | undefined;
   try {
-    const one = await measureGet(bare, script, timing);
-    if (!twoThreadCheck) return { one };
-    return { one, two: await measureGet(bare, script, timing, 2) };
+    one = await measureGet(bare, script, timing);
+    if (twoThreadCheck) two = await measureGet(bare, script, timing, 2);
   } finally {
     await bare.child.stop();
+  }
+  const headed = await startBareServer(shape.bytes, shape.type, 200, shape.headers);
+  try {
+    const result = { one, headed: await measureGet(headed, script, timing) };
+    return two === undefined ? result : { ...result, two };
+  } finally {
+    await headed.child.stop();
   }
 }

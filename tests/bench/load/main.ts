@@ -21,7 +21,7 @@
 
 import { parseArgs } from "node:util";
 import { createDatabase } from "./db.ts";
-import { measureBareGet, type Route } from "./get_phase.ts";
+import { type BareGet, measureBareGet, type Route } from "./get_phase.ts";
 import { measureLimit } from "./limits.ts";
 import { describeMachine } from "./machine.ts";
 import { measureGeneratorCeiling } from "./post_phase.ts";
@@ -32,7 +32,6 @@ import { measurePostsOnly, measureServer } from "./server_run.ts";
 import { ed25519Signer, NostrKeyRing } from "./signers.ts";
 import { measureStartup } from "./startup.ts";
 import { freshChains, longChains } from "./workloads.ts";
-import type { WrkResult } from "./wrk.ts";
 import { renderNotes, renderTable } from "./report.ts";
 
 /** The full run: ~3 minutes with the scale figures on a 2-core machine. */
@@ -124,7 +123,7 @@ try {
 
   const emptyDb = `${dir}/empty.db`;
   createDatabase(emptyDb, workloads.edLong.prefix);
-  const bareGets = new Map<Route, { one: WrkResult; two?: WrkResult }>();
+  const bareGets = new Map<Route, BareGet>();
   let limits: Limits | undefined;
   const empty = await part("empty database: server, bare server, limits", () =>
     measureServer({
@@ -216,6 +215,8 @@ try {
     bare: {
       head: bareGets.get("head")!.one,
       chain: bareGets.get("chain")!.one,
+      headHeaded: bareGets.get("head")!.headed,
+      chainHeaded: bareGets.get("chain")!.headed,
       ...(bareGets.get("head")?.two === undefined
         ? {}
         : { headTwoThreads: bareGets.get("head")!.two! }),

@@ -56,6 +56,21 @@ function getRow(figure: string, w: WrkResult, limit: string, bare: WrkResult): R
   };
 }
 
+/**
+ * A GET figure beside the bare server answering the same headers: what is
+ * left to the server's own work once the headers are paid for.
+ */
+function headedRow(figure: string, w: WrkResult, headed: WrkResult, count: number): Row {
+  return {
+    figure,
+    value: loadValue(w),
+    limit: `bare Deno.serve as above, plus the real answer's other ${count} headers`,
+    limitValue: loadValue(headed),
+    ratio: ratio(w.perSec, headed.perSec),
+    target: NONE,
+  };
+}
+
 function scaleRow(figure: string, atScale: Measured, empty: Measured): Row {
   return {
     figure,
@@ -138,6 +153,18 @@ export function buildRows(r: Results): Row[] {
       gets.chain,
       `bare Deno.serve, ${gets.chainShape.bytes} B ${gets.chainShape.type}`,
       bare.chain,
+    ),
+    headedRow(
+      "GET head, against the same headers",
+      gets.head,
+      bare.headHeaded,
+      gets.headShape.headers.length,
+    ),
+    headedRow(
+      `GET chain (${GET_CHAIN_EVENTS} events), against the same headers`,
+      gets.chain,
+      bare.chainHeaded,
+      gets.chainShape.headers.length,
     ),
     edRow("POST ed25519, fresh chains", posts.edFresh),
     edRow(`POST ed25519, long chains (from seq ${plan.longPrefix})`, posts.edLong),

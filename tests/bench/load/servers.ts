@@ -100,12 +100,14 @@ export function spawnRealServer(db: string, logFile: string, extraArgs: string[]
  * @param size the body's byte size
  * @param contentType the body's media type
  * @param status the status it answers
+ * @param headers more headers it answers with, as `name: value` lines
  * @returns the server
  */
 export async function startBareServer(
   size: number,
   contentType: string,
   status = 200,
+  headers: readonly string[] = [],
 ): Promise<Server> {
   const port = freePort();
   const child = spawn("bare server", Deno.execPath(), [
@@ -120,6 +122,7 @@ export async function startBareServer(
     contentType,
     "--status",
     String(status),
+    ...headers.flatMap((h) => ["--header", h]),
   ]);
   const server = { child, base: `http://127.0.0.1:${port}`, port };
   await waitReady(server, 60_000, 5, status);
