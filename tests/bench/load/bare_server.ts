@@ -2,11 +2,12 @@
  * The limit of the GET and POST figures: a bare `Deno.serve` that answers
  * every request with one constant body, of the size and content type of the
  * real answer, reading any request body first as a real handler must; with
- * `--header`, also the real answer's other headers, with constant values.
+ * `--header`, also the real answer's other headers, with constant values, and
+ * with `--read`, reading request headers as the real server does.
  *
  * ```sh
  * deno run -A tests/bench/load/bare_server.ts --port 8000 --size 612 --type application/json
- * deno run -A tests/bench/load/bare_server.ts --port 8000 --size 612 --header "etag: \"x\""
+ * deno run -A tests/bench/load/bare_server.ts --port 8000 --size 612 --header "etag: \"x\"" --read if-none-match
  * ```
  *
  * @module
@@ -34,6 +35,7 @@ if (import.meta.main) {
       type: { type: "string", default: "application/json" },
       status: { type: "string", default: "200" },
       header: { type: "string", multiple: true, default: [] },
+      read: { type: "string", multiple: true, default: [] },
     },
     strict: true,
   });
@@ -48,6 +50,8 @@ if (import.meta.main) {
     { hostname: "127.0.0.1", port: Number(values.port), onListen: () => {} },
     async (req) => {
       if (req.body !== null) await req.arrayBuffer();
+      // Read, not used: what it costs is the point.
+      for (const name of values.read) req.headers.get(name);
       const res = new Response(body, { status, headers });
       // The others one by one, as the real server sets them (lib/http/responses.ts).
       for (const [name, value] of more) res.headers.set(name, value);

@@ -38,6 +38,9 @@ export interface Shape {
   readonly headers: readonly string[];
 }
 
+/** The request headers the real server reads on a GET: the request id and `If-None-Match`. */
+const READ_HEADERS = ["x-request-id", "if-none-match"];
+
 /** Headers every bare answer has too, or that `Deno.serve` sets by itself. */
 const BARE_HEADERS = new Set(["content-type", "content-length", "date"]);
 
@@ -195,15 +198,16 @@ export interface BareGet {
   readonly one: WrkResult;
   /** The same with wrk `-t2`, when asked. */
   readonly two?: WrkResult;
-  /** With the real answer's other headers too. */
+  /** Also reading the request headers the real server reads, and with the real answer's other headers. */
   readonly headed: WrkResult;
 }
 
 /**
  * Measures the bare server for one shape with the same wrk parameters and
  * script (it answers every path alike, so the rotation costs wrk the same):
- * with the body's type alone, then with the real answer's other headers too,
- * which shows what the headers the spec asks for cost by themselves.
+ * with the body's type alone, then also reading the request headers the real
+ * server reads and answering the real answer's other headers, which shows
+ * what the HTTP work the spec asks for costs by itself.
  *
  * @param shape the real answer's size, type and headers
  * @param script the real run's wrk script
@@ -226,7 +230,7 @@ export async function measureBareGet(
   } finally {
     await bare.child.stop();
   }
-  const headed = await startBareServer(shape.bytes, shape.type, 200, shape.headers);
+  const headed = await startBareServer(shape.bytes, shape.type, 200, shape.headers, READ_HEADERS);
   try {
     const result = { one, headed: await measureGet(headed, script, timing) };
     return two === undefined ? result : { ...result, two };

@@ -61,8 +61,8 @@ export function buildNotes(r: Results): string[] {
     ["real chain", empty.gets.chain],
     ["bare head", bare.head],
     ["bare chain", bare.chain],
-    ["bare head + headers", bare.headHeaded],
-    ["bare chain + headers", bare.chainHeaded],
+    ["bare head + HTTP work", bare.headHeaded],
+    ["bare chain + HTTP work", bare.chainHeaded],
   ];
   const names = (headers: readonly string[]) =>
     headers.map((h) => h.slice(0, h.indexOf(":"))).join(", ");
@@ -76,7 +76,7 @@ export function buildNotes(r: Results): string[] {
       formatMachine(r.machine)
     }. The machine is shared and noisy: compare ratios within one run, not figures across runs.`,
     `Mode: ${plan.quick ? "--quick (short runs; scale only with --db-scale)" : "full"}. ` +
-    `GET: wrk ${empty.gets.head.params} --latency after a ${plan.wrk.warmSeconds} s warm-up, rotating over ${empty.getPaths.length} chains of 10 Ed25519 events (seeded over HTTP with ChainAuthor) with a Lua script; the bare server (tests/bench/load/bare_server.ts) answers every path with a constant body of the same byte size and Content-Type, and no other headers; "plus the real answer's other headers" adds, with constant values, those the real answers carry (head: ${
+    `GET: wrk ${empty.gets.head.params} --latency after a ${plan.wrk.warmSeconds} s warm-up, rotating over ${empty.getPaths.length} chains of 10 Ed25519 events (seeded over HTTP with ChainAuthor) with a Lua script; the bare server (tests/bench/load/bare_server.ts) answers every path with a constant body of the same byte size and Content-Type, and no other headers; the one "reading X-Request-Id and If-None-Match" also reads those two request headers, as the real server does, and answers, with constant values, the other headers the real answers carry (head: ${
       names(empty.gets.headShape.headers)
     }; chain: ${
       names(empty.gets.chainShape.headers)

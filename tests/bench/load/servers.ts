@@ -101,6 +101,7 @@ export function spawnRealServer(db: string, logFile: string, extraArgs: string[]
  * @param contentType the body's media type
  * @param status the status it answers
  * @param headers more headers it answers with, as `name: value` lines
+ * @param reads request headers it reads (and ignores), as the real server reads them
  * @returns the server
  */
 export async function startBareServer(
@@ -108,6 +109,7 @@ export async function startBareServer(
   contentType: string,
   status = 200,
   headers: readonly string[] = [],
+  reads: readonly string[] = [],
 ): Promise<Server> {
   const port = freePort();
   const child = spawn("bare server", Deno.execPath(), [
@@ -123,6 +125,7 @@ export async function startBareServer(
     "--status",
     String(status),
     ...headers.flatMap((h) => ["--header", h]),
+    ...reads.flatMap((name) => ["--read", name]),
   ]);
   const server = { child, base: `http://127.0.0.1:${port}`, port };
   await waitReady(server, 60_000, 5, status);
