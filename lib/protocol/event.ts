@@ -89,6 +89,13 @@ export interface SignatureInput {
 }
 
 /**
+ * The algorithm's part of a signature check (§4): true when the signature
+ * verifies. {@linkcode verifySignatureInput} is the default; a caller with
+ * faster cryptography at hand (`node:crypto`, a worker) passes its own.
+ */
+export type SignatureVerify = (input: SignatureInput) => boolean;
+
+/**
  * The checks of §4 that need no cryptography (the key is the primary, the
  * algorithm fits its scheme), then what is left for the algorithm to verify.
  *
@@ -156,6 +163,7 @@ const DOES_NOT_VERIFY = "Invalid signature: the signature does not verify";
  * `JCS(payload)` verifies.
  *
  * @param envelope a structurally valid envelope
+ * @param verify checks the key, signed bytes and signature; noble's, in place, by default
  * @throws {KezError} `invalid_signature` naming what failed
  *
  * @example
@@ -169,8 +177,11 @@ const DOES_NOT_VERIFY = "Invalid signature: the signature does not verify";
  * verifyEventSignature(env);
  * ```
  */
-export function verifyEventSignature(envelope: Envelope): void {
-  if (!verifySignatureInput(signatureInput(envelope))) {
+export function verifyEventSignature(
+  envelope: Envelope,
+  verify: SignatureVerify = verifySignatureInput,
+): void {
+  if (!verify(signatureInput(envelope))) {
     throw new KezError("invalid_signature", DOES_NOT_VERIFY);
   }
 }

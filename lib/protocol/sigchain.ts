@@ -7,7 +7,13 @@
 
 import { type Envelope, parseEnvelope } from "./envelope.ts";
 import { KezError } from "./error.ts";
-import { type ChainEvent, toChainEvent, verifyEventSignature } from "./event.ts";
+import {
+  type ChainEvent,
+  type SignatureVerify,
+  toChainEvent,
+  verifyEventSignature,
+  verifySignatureInput,
+} from "./event.ts";
 import { parsePrimary } from "./identifier.ts";
 import { type JsonValue, parseJsonText } from "./json.ts";
 
@@ -130,6 +136,7 @@ export function checkOp(tip: ChainTip, envelope: Envelope): void {
  *
  * @param tip the chain as it stands
  * @param envelope a structurally valid envelope for the chain's primary
+ * @param verify checks the signature itself; noble's, in place, by default
  * @throws {KezError} `conflict`, `invalid_signature` or `invalid_op`, from the first failing check
  *
  * @example
@@ -143,9 +150,13 @@ export function checkOp(tip: ChainTip, envelope: Envelope): void {
  * checkExtends({ length: 0, head: null, isActive: () => false }, env);
  * ```
  */
-export function checkExtends(tip: ChainTip, envelope: Envelope): void {
+export function checkExtends(
+  tip: ChainTip,
+  envelope: Envelope,
+  verify: SignatureVerify = verifySignatureInput,
+): void {
   checkLink(tip, envelope);
-  verifyEventSignature(envelope);
+  verifyEventSignature(envelope, verify);
   checkOp(tip, envelope);
 }
 
@@ -170,15 +181,19 @@ export class Sigchain implements ChainTip {
   readonly primary: string;
   #events: ChainEvent[] = [];
   #active = new Set<string>();
+  #verify: SignatureVerify;
 
   /**
    * Starts an empty chain.
    *
    * @param primary the owner, canonical `scheme:id`
+   * @param verify checks each appended event's signature itself (§4); noble's,
+   *   in place, by default, which runs anywhere
    * @throws {KezError} `invalid_primary`
    */
-  constructor(primary: string) {
+  constructor(primary: string, verify: SignatureVerify = verifySignatureInput) {
     this.primary = parsePrimary(primary).text;
+    this.#verify = verify;
   }
 
   /**
@@ -253,7 +268,7 @@ export class Sigchain implements ChainTip {
   append(value: JsonValue | Envelope): ChainEvent {
     const envelope = parseEnvelope(value as JsonValue);
     checkPrimary(envelope, this.primary);
-    checkExtends(this, envelope);
+    checkExtends(this, envelope, this.#verify);
     const event = toChainEvent(envelope);
     this.#events.push(event);
     const { op, payload } = envelope.payload;

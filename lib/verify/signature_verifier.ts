@@ -6,6 +6,7 @@
 
 import { type Envelope, type KezError, verifyEventSignatureAsync } from "../protocol/mod.ts";
 import { VerifyPool } from "./verify_pool.ts";
+import { jobOf } from "./verify_worker.ts";
 
 /**
  * Checks event signatures off the thread that serves HTTP.
@@ -41,10 +42,7 @@ export class SignatureVerifier {
    * @returns null when valid, else the `invalid_signature` error
    */
   check = (envelope: Envelope): Promise<KezError | null> =>
-    verifyEventSignatureAsync(envelope, ({ alg, key, message, sig }) => {
-      const kind = alg === "ed25519-sha512-jcs" ? "ed25519" : "bip340";
-      return this.#pool.verify([kind, key, message, sig]);
-    });
+    verifyEventSignatureAsync(envelope, (input) => this.#pool.verify(jobOf(input)));
 
   /** Stops the workers. */
   close(): void {

@@ -63,6 +63,18 @@ Deno.test("Sigchain.append() follows the rules of spec §5", async (t) => {
     };
     assert.throws(() => new Sigchain(a.primary).append(forged), code("invalid_signature"));
   });
+  await t.step("checks signatures with the verifier it is given", () => {
+    const a = new ChainAuthor();
+    const first = a.next("add", "github:a");
+    const seen: Uint8Array[] = [];
+    const refuse = new Sigchain(a.primary, (input) => (seen.push(input.sig), false));
+    assert.throws(() => refuse.append(first), code("invalid_signature"));
+    assert.equal(refuse.length, 0);
+    assert.equal(seen.length, 1);
+    const accept = new Sigchain(a.primary, () => true);
+    const forged = { ...first, signature: { ...first.signature, sig: "00".repeat(64) } };
+    assert.equal(accept.append(forged).envelope.payload.seq, 0, "the verifier's word is final");
+  });
   await t.step("rejects adding an active subject and revoking an inactive one", () => {
     const a = new ChainAuthor();
     const chain = new Sigchain(a.primary);

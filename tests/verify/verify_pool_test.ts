@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { schnorr } from "@noble/curves/secp256k1.js";
 import { fromHex, verifyBip340, verifyEd25519 } from "../../lib/protocol/mod.ts";
-import { type VerifyJob, verifyJob, VerifyPool } from "../../lib/verify/mod.ts";
+import { verifyHere, type VerifyJob, verifyJob, VerifyPool } from "../../lib/verify/mod.ts";
 
 interface WycheproofFile {
   testGroups: {
@@ -42,6 +42,13 @@ async function vectors(): Promise<[string, VerifyJob, boolean][]> {
 Deno.test("verifyJob() agrees with every Wycheproof and BIP-340 vector", async (t) => {
   for (const [name, job, valid] of await vectors()) {
     await t.step(name, () => assert.equal(verifyJob(job), valid));
+  }
+});
+
+Deno.test("verifyHere() agrees with every Wycheproof and BIP-340 vector", async (t) => {
+  for (const [name, [kind, key, message, sig], valid] of await vectors()) {
+    const alg = kind === "ed25519" ? "ed25519-sha512-jcs" : "nostr-secp256k1-schnorr-sha256-jcs";
+    await t.step(name, () => assert.equal(verifyHere({ alg, key, message, sig }), valid));
   }
 });
 
