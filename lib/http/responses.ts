@@ -115,10 +115,12 @@ export function jsonResponse(status: number, value: unknown, headers: HeaderPair
  * Turns anything thrown while answering into the error answer of §6.1. A
  * {@linkcode KezError} keeps its code and message; anything else is a failure
  * of the server itself: its cause is logged and the client gets `internal`
- * with no internals.
+ * with no internals. An `unavailable` with a cause (SQLite, the connection,
+ * another writer failed underneath) is logged as a warning; one without is a
+ * refusal by design (a mirror taking no appends) and is not.
  *
  * @param error what was thrown
- * @param log where a 500's cause goes
+ * @param log where a 500's cause and a failure underneath go
  * @param headers more headers, such as `Allow` on a 405
  * @returns the error answer
  *
@@ -129,11 +131,16 @@ export function jsonResponse(status: number, value: unknown, headers: HeaderPair
  * import { createLogger } from "../log/mod.ts";
  * const res = errorResponse(new KezError("conflict", "expected seq 3, got 5"), createLogger("error"));
  * if (res.status !== 409) throw new Error(String(res.status));
+ * const warned: string[] = [];
+ * const log = createLogger("warn", (line) => warned.push(line));
+ * errorResponse(new KezError("unavailable", "a mirror; publish upstream"), log);
+ * errorResponse(new KezError("unavailable", "The store is unavailable", { cause: new Error("disk I/O error") }), log);
+ * if (warned.length !== 1 || !warned[0]!.includes("disk I/O error")) throw new Error(warned.join("\n"));
  * ```
  */
 export function errorResponse(error: unknown, log: Logger, headers: HeaderPairs = []): Response {
   if (error instanceof KezError) {
-    if (error.code === "unavailable" || error.code === "internal") {
+    if (error.code === "internal" || (error.code === "unavailable" && error.cause !== undefined)) {
       log.warn(`${error.message}${error.cause ? `: ${String(error.cause)}` : ""}`);
     }
     const body = { error: { code: error.code, message: error.message } };

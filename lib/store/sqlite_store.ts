@@ -369,7 +369,9 @@ export class SqliteStore implements Store {
     // The file may hold what we did not expect; read it afresh from now on.
     this.#cache.clear();
     const error = outcome.stale
-      ? new KezError("unavailable", "The store changed under the server; retry later")
+      ? new KezError("unavailable", "The store changed under the server; retry later", {
+        cause: new Error("another connection changed a chain of the batch after it was checked"),
+      })
       : translate(outcome.error);
     for (const item of accepted) item.reject(error);
   }
