@@ -1,7 +1,9 @@
 /**
  * The server's table written directly, for seeding: the exact schema of spec
- * §7 (the bench never imports `lib/store`, which is being rewritten) and bulk
- * inserts of built events.
+ * §7 and bulk inserts of built events. The schema is copied from the spec,
+ * not imported from `lib/store`: a file seeded here is one the original
+ * server could have made, which the server's own schema checks then meet as
+ * they would a real one.
  *
  * @module
  */
