@@ -132,8 +132,12 @@ export async function measureGet(
 export interface GetFigures {
   /** `GET …/head`. */
   readonly head: WrkResult;
+  /** `GET …/head` again, after its limits: with `head`, on both sides of them in time. */
+  readonly headAgain: WrkResult;
   /** `GET …` (10-event chain). */
   readonly chain: WrkResult;
+  /** `GET …` again, after its limits. */
+  readonly chainAgain: WrkResult;
   /** The head answer's size and type. */
   readonly headShape: Shape;
   /** The chain answer's size and type. */
@@ -150,7 +154,9 @@ export type Route = "head" | "chain";
 export type AfterGet = (route: Route, shape: Shape, script: string) => Promise<void>;
 
 /**
- * Measures both GET routes of the real server, rotating over the chains.
+ * Measures both GET routes of the real server, rotating over the chains:
+ * each route, then its limits (`after`), then the route again, so that a
+ * drift of the machine's speed weighs on the figure's mean as on its limits.
  *
  * @param server the real server
  * @param paths the chains' paths
@@ -173,9 +179,11 @@ export async function measureServerGets(
   const chainScript = await writeRotationScript(`${dir}/get-chain.lua`, paths);
   const head = await measureGet(server, headScript, timing);
   await after?.("head", headShape, headScript);
+  const headAgain = await measureGet(server, headScript, timing);
   const chain = await measureGet(server, chainScript, timing);
   await after?.("chain", chainShape, chainScript);
-  return { head, chain, headShape, chainShape };
+  const chainAgain = await measureGet(server, chainScript, timing);
+  return { head, headAgain, chain, chainAgain, headShape, chainShape };
 }
 
 /** The bare server's figures for the same shapes. */

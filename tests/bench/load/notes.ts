@@ -58,7 +58,9 @@ export function buildNotes(r: Results): string[] {
   const t2 = bare.headTwoThreads;
   const wrkRuns: [string, WrkResult][] = [
     ["real head", empty.gets.head],
+    ["real head again", empty.gets.headAgain],
     ["real chain", empty.gets.chain],
+    ["real chain again", empty.gets.chainAgain],
     ["bare head", bare.head],
     ["bare chain", bare.chain],
     ["bare head + HTTP work", bare.headHeaded],
@@ -76,7 +78,7 @@ export function buildNotes(r: Results): string[] {
       formatMachine(r.machine)
     }. The machine is shared and noisy: compare ratios within one run, not figures across runs.`,
     `Mode: ${plan.quick ? "--quick (short runs; scale only with --db-scale)" : "full"}. ` +
-    `GET: wrk ${empty.gets.head.params} --latency after a ${plan.wrk.warmSeconds} s warm-up, rotating over ${empty.getPaths.length} chains of 10 Ed25519 events (seeded over HTTP with ChainAuthor) with a Lua script; the bare server (tests/bench/load/bare_server.ts) answers every path with a constant body of the same byte size and Content-Type, and no other headers; the one "reading X-Request-Id and If-None-Match" also reads those two request headers, as the real server does, and answers, with constant values, the other headers the real answers carry (head: ${
+    `GET: wrk ${empty.gets.head.params} --latency after a ${plan.wrk.warmSeconds} s warm-up, twice per route with its bare servers in between (the figure is the mean), rotating over ${empty.getPaths.length} chains of 10 Ed25519 events (seeded over HTTP with ChainAuthor) with a Lua script; the bare server (tests/bench/load/bare_server.ts) answers every path with a constant body of the same byte size and Content-Type, and no other headers; the one "reading X-Request-Id and If-None-Match" also reads those two request headers, as the real server does, and answers, with constant values, the other headers the real answers carry (head: ${
       names(empty.gets.headShape.headers)
     }; chain: ${
       names(empty.gets.chainShape.headers)
@@ -104,7 +106,9 @@ export function buildNotes(r: Results): string[] {
     postLine("POST ed25519 fresh", empty.posts.edFresh),
     postLine("POST ed25519 long", empty.posts.edLong),
     postLine("POST nostr fresh", empty.posts.nostrFresh),
-    `GET errors (non-2xx/3xx and socket errors): server head ${empty.gets.head.errors}, chain ${empty.gets.chain.errors}.`,
+    `GET errors (non-2xx/3xx and socket errors): server head ${
+      empty.gets.head.errors + empty.gets.headAgain.errors
+    }, chain ${empty.gets.chain.errors + empty.gets.chainAgain.errors}.`,
     logLine("empty database", empty),
     `The POST ed25519 target, ${
       rate(0.5 * r.limits.webcryptoEd25519)
@@ -126,8 +130,9 @@ export function buildNotes(r: Results): string[] {
       postLine("scale POST ed25519 fresh", run.posts.edFresh),
       postLine("scale POST ed25519 long", run.posts.edLong),
       postLine("scale POST nostr fresh", run.posts.nostrFresh),
-      `Scale GET errors: head ${run.gets.head.errors}, chain ${run.gets.chain.errors}; CPU: ` +
-        `${wrkLine("head", run.gets.head)}; ${wrkLine("chain", run.gets.chain)}.`,
+      `Scale GET errors: head ${run.gets.head.errors + run.gets.headAgain.errors}, chain ${
+        run.gets.chain.errors + run.gets.chainAgain.errors
+      }; CPU: ${wrkLine("head", run.gets.head)}; ${wrkLine("chain", run.gets.chain)}.`,
       logLine("scale database", run),
     );
   } else {
