@@ -47,7 +47,11 @@ Deno.test("mirror: survives restarts and upstream outages", async (t) => {
         upstream = startUpstream(upstreamDb, upstreamSeed, port);
         await publish(upstream.base, authors, 2, "c");
         await caughtUp(mirror, upstream);
-        assert.ok(mirror.logs.some((l) => l.includes("following upstream") && l.includes("again")));
+        // Said once the round that copied the entries ends, which can be just after the catch-up.
+        await waitFor(
+          "the mirror to say it follows again",
+          () => mirror.logs.some((l) => l.includes("following upstream") && l.includes("again")),
+        );
         assert.deepEqual(await treeOf(mirror.base), await treeOf(upstream.base));
       });
 
