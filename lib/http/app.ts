@@ -13,7 +13,7 @@ import { logRoutes } from "./log_routes.ts";
 import { metricsRoute } from "./metrics_route.ts";
 import { openApiRoute } from "./openapi_route.ts";
 import { requestIdHeader } from "./request_id.ts";
-import { CORS_ORIGIN, errorResponse, type HeaderPairs } from "./responses.ts";
+import { CORS, errorResponse, type HeaderPairs } from "./responses.ts";
 import { PREFLIGHT_ROUTE, routeLabel, UNMATCHED_ROUTE } from "./route_label.ts";
 import { type Handler, requestTarget, type Route, route } from "./router.ts";
 import { sigchainRoutes } from "./sigchain_routes.ts";
@@ -33,11 +33,11 @@ export interface AppOptions {
   readonly mirrorOf?: string | undefined;
 }
 
-/** The preflight answer's headers: CORS wide open (spec §6). */
+/** The preflight answer's headers: CORS wide open (spec §6, revision 2). */
 const PREFLIGHT: HeaderPairs = [
-  CORS_ORIGIN,
+  ...CORS,
   ["access-control-allow-methods", "GET, HEAD, POST, OPTIONS"],
-  ["access-control-allow-headers", "content-type"],
+  ["access-control-allow-headers", "content-type, if-none-match, x-request-id"],
   ["access-control-max-age", "86400"],
 ];
 

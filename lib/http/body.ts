@@ -6,7 +6,7 @@
  */
 
 import { KezError } from "../protocol/mod.ts";
-import { CORS_ORIGIN } from "./responses.ts";
+import { CORS } from "./responses.ts";
 
 /** The largest body a POST may carry, in bytes (spec §5). */
 export const MAX_BODY_BYTES = 65_536;
@@ -189,6 +189,6 @@ export function timeoutResponse(error: BodyTimeoutError): Response {
   });
   return new Response(body, {
     status: 408,
-    headers: [["content-type", "application/json"], CORS_ORIGIN, ["connection", "close"]],
+    headers: [["content-type", "application/json"], ...CORS, ["connection", "close"]],
   });
 }

@@ -30,8 +30,15 @@ const encoder = new TextEncoder();
 /** Response headers as name–value pairs, the cheapest form to hand to `Response`. */
 export type HeaderPairs = [string, string][];
 
-/** CORS, wide open (spec §6): on every answer. */
-export const CORS_ORIGIN: [string, string] = ["access-control-allow-origin", "*"];
+/**
+ * CORS, wide open (spec §6, revision 2): on every answer. Exposing `ETag`
+ * lets browser code make a conditional GET; `X-Request-Id` and `Allow` are
+ * what it needs to report an error.
+ */
+export const CORS: HeaderPairs = [
+  ["access-control-allow-origin", "*"],
+  ["access-control-expose-headers", "ETag, X-Request-Id, Allow"],
+];
 
 /**
  * An answer with a body, with CORS on. `Content-Length` is left to
@@ -49,6 +56,7 @@ export const CORS_ORIGIN: [string, string] = ["access-control-allow-origin", "*"
  * import { bytesResponse } from "./responses.ts";
  * const res = bytesResponse(200, new TextEncoder().encode("é"), "text/plain");
  * if (res.headers.get("access-control-allow-origin") !== "*") throw new Error("CORS");
+ * if (res.headers.get("access-control-expose-headers") !== "ETag, X-Request-Id, Allow") throw new Error("exposed");
  * ```
  */
 export function bytesResponse(
@@ -62,7 +70,7 @@ export function bytesResponse(
   const res = new Response(body, { status });
   const fields = res.headers;
   fields.set("content-type", contentType);
-  fields.set(CORS_ORIGIN[0], CORS_ORIGIN[1]);
+  for (const [name, value] of CORS) fields.set(name, value);
   for (const [name, value] of headers) fields.set(name, value);
   return res;
 }

@@ -18,7 +18,7 @@ import type { Store, StoredHead } from "../store/mod.ts";
 import { BodyTimeoutError, readBody, timeoutResponse } from "./body.ts";
 import { etagOf, noneMatch, parseAfter } from "./caching.ts";
 import { requestIdHeader } from "./request_id.ts";
-import { bytesResponse, CORS_ORIGIN, type HeaderPairs, jsonResponse } from "./responses.ts";
+import { bytesResponse, CORS, type HeaderPairs, jsonResponse } from "./responses.ts";
 import type { Params, Route } from "./router.ts";
 
 function primaryOf(params: Params): Primary {
@@ -38,7 +38,7 @@ function conditional(req: Request, head: StoredHead): Response | HeaderPairs {
     requestIdHeader(req),
   ];
   if (noneMatch(req.headers.get("if-none-match"), etag)) {
-    return new Response(null, { status: 304, headers: [...headers, CORS_ORIGIN] });
+    return new Response(null, { status: 304, headers: [...headers, ...CORS] });
   }
   return headers;
 }

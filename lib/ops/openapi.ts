@@ -196,6 +196,7 @@ const METRICS_ROUTE: Record<string, Record<string, Operation>> = {
 const COMMON_HEADERS = {
   "X-Request-Id": ref("headers", "XRequestId"),
   "Access-Control-Allow-Origin": ref("headers", "AccessControlAllowOrigin"),
+  "Access-Control-Expose-Headers": ref("headers", "AccessControlExposeHeaders"),
 };
 const CACHE_HEADERS = {
   ETag: ref("headers", "ETag"),
@@ -358,6 +359,7 @@ const COMPONENTS: Json = {
   headers: {
     XRequestId: { schema: STRING, description: "The request's id, as in the server's log" },
     AccessControlAllowOrigin: { schema: { const: "*" } },
+    AccessControlExposeHeaders: { schema: { const: "ETag, X-Request-Id, Allow" } },
     ETag: { schema: STRING, description: 'The head event\'s hash, quoted: "sha256:…"' },
     CacheControl: { schema: { const: "no-cache" } },
     Allow: { schema: STRING, description: "The methods the path takes" },
@@ -433,7 +435,7 @@ export function openApiDocument(options: OpenApiOptions): unknown {
       description: "The KEZ sigchain server. Routing goes path shape first, then method: " +
         "a path no route has is 404 not_found, a known path with another method is " +
         "405 method_not_allowed with Allow, then the primary is checked. " +
-        "Every answer carries Access-Control-Allow-Origin: * and X-Request-Id.",
+        "Every answer carries Access-Control-Allow-Origin: *, Access-Control-Expose-Headers and X-Request-Id.",
     },
     paths,
     components: COMPONENTS,

@@ -228,14 +228,22 @@ Deno.test("CORS is wide open", async (t) => {
         assert.equal(res.status, 204);
         assert.equal(res.headers.get("access-control-allow-origin"), "*");
         assert.equal(res.headers.get("access-control-allow-methods"), "GET, HEAD, POST, OPTIONS");
-        assert.equal(res.headers.get("access-control-allow-headers"), "content-type");
+        assert.equal(
+          res.headers.get("access-control-allow-headers"),
+          "content-type, if-none-match, x-request-id",
+        );
         assert.equal(res.headers.get("access-control-max-age"), "86400");
+        assert.equal(
+          res.headers.get("access-control-expose-headers"),
+          "ETag, X-Request-Id, Allow",
+        );
       });
     }
     await t.step("errors carry Access-Control-Allow-Origin too", async () => {
       const res = await s.request("GET", "/nowhere");
       assert.equal(res.status, 404);
       assert.equal(res.headers.get("access-control-allow-origin"), "*");
+      assert.equal(res.headers.get("access-control-expose-headers"), "ETag, X-Request-Id, Allow");
     });
   });
 });
