@@ -14,7 +14,7 @@ import {
   primaryFromPath,
   toChainEvent,
 } from "../protocol/mod.ts";
-import type { Store, StoredHead } from "../store/mod.ts";
+import type { Store, StoredChain, StoredHead } from "../store/mod.ts";
 import { BodyTimeoutError, readBody, timeoutResponse } from "./body.ts";
 import { etagOf, noneMatch, parseAfter } from "./caching.ts";
 import { requestIdHeader } from "./request_id.ts";
@@ -41,6 +41,26 @@ function conditional(req: Request, head: StoredHead): Response | HeaderPairs {
     return new Response(null, { status: 304, headers: [...headers, ...CORS] });
   }
   return headers;
+}
+
+/**
+ * The `200` of a chain's JSONL. Bytes in memory go as they are (`Deno.serve`
+ * sets their length); a stream from the store carries the length the store
+ * measured, and a `HEAD` cancels it unread, so that its `Content-Length`
+ * costs no read of the lines.
+ */
+function chainResponse(req: Request, chain: StoredChain, headers: HeaderPairs): Response {
+  const { jsonl } = chain;
+  if (jsonl instanceof Uint8Array) return bytesResponse(200, jsonl, "application/jsonl", headers);
+  const head = req.method === "HEAD";
+  if (head) void jsonl.cancel();
+  const res = new Response(head ? null : jsonl, { status: 200 });
+  const fields = res.headers;
+  fields.set("content-type", "application/jsonl");
+  fields.set("content-length", String(chain.byteLength));
+  for (const [name, value] of CORS) fields.set(name, value);
+  for (const [name, value] of headers) fields.set(name, value);
+  return res;
 }
 
 /**
@@ -82,8 +102,11 @@ export function sigchainRoutes(store: Store, mirrorOf?: string): Route[] {
         const chain = await store.readChain(primary, after === undefined ? {} : { after });
         if (chain === null) throw notFound(primary);
         const headers = conditional(req, chain.head);
-        if (headers instanceof Response) return headers;
-        return bytesResponse(200, chain.jsonl, "application/jsonl", headers);
+        if (headers instanceof Response) {
+          if (!(chain.jsonl instanceof Uint8Array)) void chain.jsonl.cancel();
+          return headers;
+        }
+        return chainResponse(req, chain, headers);
       },
     },
     {

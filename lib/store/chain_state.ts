@@ -1,13 +1,33 @@
 /**
- * One chain held in memory as the store serves it: its JSONL bytes, its head
- * and its active subjects, so that reads and the append checks need no query.
+ * One chain held in memory as the store serves it: its tip (length, head,
+ * head line, active subjects), which appends need whatever the chain's
+ * length, and its JSONL bytes only while the chain is light.
  *
  * @module
  */
 
 import type { ChainTip, Op } from "../protocol/mod.ts";
+import { type ActiveSubjects, SubjectSet } from "./active_subjects.ts";
+import { ChainJsonl } from "./chain_jsonl.ts";
 
 const encoder = new TextEncoder();
+
+/**
+ * The largest chain, in JSONL bytes, whose lines are kept in memory by
+ * default: 1 MiB. Below it a chain is answered from memory in microseconds;
+ * above it, the bytes would crowd the cache (24 MiB by default) so that a
+ * couple of long chains evict thousands of tips, and the store serves them
+ * a page at a time, each page read from SQLite in about a millisecond. A
+ * whole 1 MiB chain also reads in one go in a few milliseconds, which bounds
+ * what a cache miss of a light chain blocks the event loop for.
+ */
+export const JSONL_CACHE_MAX = 1024 * 1024;
+
+/**
+ * Measured: a one-event chain costs the process about 1.5 KiB beyond its
+ * bytes (objects, the set, the buffers' allocations).
+ */
+const STATE_BYTES = 1536;
 
 /** One stored event as the state needs it. */
 export interface StateEvent {
@@ -22,9 +42,13 @@ export interface StateEvent {
 }
 
 /**
- * A chain's committed events. The JSONL bytes grow in place with spare
- * capacity, so an append copies only the new line, and slices handed out
- * earlier stay valid: they cover bytes that never change.
+ * A chain's committed tip, and its JSONL while it stays under a threshold.
+ *
+ * A state built from seq 0 ({@linkcode ChainState} constructor, then
+ * {@linkcode ChainState.push} of every event) knows everything; one built from
+ * the head row alone ({@linkcode ChainState.fromHead}) knows the length and
+ * head, and learns its active subjects and byte length when the store loads
+ * them.
  *
  * @example
  * ```ts
@@ -32,21 +56,54 @@ export interface StateEvent {
  * const state = new ChainState();
  * state.push({ line: "{}", hash: "sha256:x", op: "add", subject: "a:b" });
  * if (state.length !== 1 || !state.isActive("a:b")) throw new Error("unexpected");
- * if (new TextDecoder().decode(state.jsonlAfter(-1)) !== "{}\n") throw new Error("jsonl");
+ * if (new TextDecoder().decode(state.jsonl!.after(-1)) !== "{}\n") throw new Error("jsonl");
+ * const heavy = new ChainState(2);
+ * heavy.push({ line: "{}", hash: "sha256:x", op: "add", subject: "a:b" });
+ * if (heavy.jsonl !== undefined || heavy.byteLength !== 3) throw new Error("past the threshold");
  * ```
  */
 export class ChainState implements ChainTip {
-  #bytes = new Uint8Array(0);
-  #size = 0;
-  /** The end offset of each line in #bytes, its newline included. */
-  #ends: number[] = [];
+  #length = 0;
   #head: string | null = null;
-  #active = new Set<string>();
-  #subjectChars = 0;
+  #headLine: Uint8Array<ArrayBuffer> = new Uint8Array(0);
+  #byteLength: number | undefined = 0;
+  #jsonl: ChainJsonl | undefined = new ChainJsonl();
+  readonly #jsonlMax: number;
+  /** The active subjects, once known; the store loads them before an append is checked. */
+  subjects: ActiveSubjects | undefined = new SubjectSet();
+
+  /**
+   * An empty chain, which learns every event pushed.
+   *
+   * @param jsonlMax the most JSONL bytes to keep; past it the bytes are dropped for good
+   */
+  constructor(jsonlMax: number = JSONL_CACHE_MAX) {
+    this.#jsonlMax = jsonlMax;
+  }
+
+  /**
+   * A chain known by its head row alone: no JSONL, its active subjects and
+   * byte length unknown until set.
+   *
+   * @param seq the head's seq
+   * @param hash the head's hash
+   * @param line the head's canonical line, without its newline
+   * @returns the state
+   */
+  static fromHead(seq: number, hash: string, line: string): ChainState {
+    const state = new ChainState(0);
+    state.#length = seq + 1;
+    state.#head = hash;
+    state.#headLine = encoder.encode(line);
+    state.#byteLength = undefined;
+    state.#jsonl = undefined;
+    state.subjects = undefined;
+    return state;
+  }
 
   /** How many events. */
   get length(): number {
-    return this.#ends.length;
+    return this.#length;
   }
 
   /** The last event's hash, or null when empty. */
@@ -54,13 +111,34 @@ export class ChainState implements ChainTip {
     return this.#head;
   }
 
+  /** The chain's JSONL, while it is under the threshold. */
+  get jsonl(): ChainJsonl | undefined {
+    return this.#jsonl;
+  }
+
+  /** The chain's JSONL length in bytes, when known. */
+  get byteLength(): number | undefined {
+    return this.#byteLength;
+  }
+
+  /**
+   * Records the JSONL length the store measured for exactly this many events.
+   *
+   * @param length the chain's length the measure is for
+   * @param bytes the JSONL bytes of its events 0 to length - 1
+   */
+  knowByteLength(length: number, bytes: number): void {
+    // A measure taken before events were pushed counts too few bytes.
+    if (length === this.#length) this.#byteLength = bytes;
+  }
+
   /**
    * Roughly how many bytes of memory the state holds, for the cache's budget:
-   * measured, a one-event chain costs the process about 1.5 KiB beyond its
-   * bytes (objects, the set, the buffer's allocation).
+   * its active subjects and its JSONL, not its events.
    */
   get weight(): number {
-    return 1536 + this.#bytes.byteLength + 16 * this.#ends.length + 2 * this.#subjectChars;
+    return STATE_BYTES + this.#headLine.byteLength + (this.#jsonl?.weight ?? 0) +
+      (this.subjects?.weight ?? 0);
   }
 
   /**
@@ -68,9 +146,13 @@ export class ChainState implements ChainTip {
    *
    * @param subject the exact subject
    * @returns true when its last op is an add
+   * @throws {Error} when the active subjects are not loaded
    */
   isActive(subject: string): boolean {
-    return this.#active.has(subject);
+    if (this.subjects === undefined) {
+      throw new Error("Cannot check a subject: the chain's active subjects are not loaded");
+    }
+    return this.subjects.isActive(subject);
   }
 
   /**
@@ -80,32 +162,15 @@ export class ChainState implements ChainTip {
    */
   push(event: StateEvent): void {
     const line = encoder.encode(event.line + "\n");
-    if (this.#size + line.length > this.#bytes.length) {
-      const grown = new Uint8Array(Math.max(2 * this.#bytes.length, this.#size + line.length));
-      grown.set(this.#bytes.subarray(0, this.#size));
-      this.#bytes = grown;
-    }
-    this.#bytes.set(line, this.#size);
-    this.#size += line.length;
-    this.#ends.push(this.#size);
+    this.#length++;
     this.#head = event.hash;
-    if (event.op === "add") {
-      this.#active.add(event.subject);
-      this.#subjectChars += event.subject.length;
-    } else {
-      this.#active.delete(event.subject);
+    this.#headLine = line.subarray(0, line.length - 1);
+    if (this.#byteLength !== undefined) this.#byteLength += line.length;
+    if (this.#jsonl !== undefined) {
+      if (this.#jsonl.byteLength + line.length > this.#jsonlMax) this.#jsonl = undefined;
+      else this.#jsonl.push(line);
     }
-  }
-
-  /**
-   * The JSONL of the events after a seq.
-   *
-   * @param after a seq; -1 for the whole chain
-   * @returns the bytes, each line with its newline; empty past the head
-   */
-  jsonlAfter(after: number): Uint8Array<ArrayBuffer> {
-    const start = after < 0 ? 0 : after >= this.length ? this.#size : this.#ends[after]!;
-    return this.#bytes.subarray(start, this.#size);
+    this.subjects?.apply(event.op, event.subject);
   }
 
   /**
@@ -114,9 +179,6 @@ export class ChainState implements ChainTip {
    * @returns the bytes; empty when the chain is empty
    */
   headBytes(): Uint8Array<ArrayBuffer> {
-    const n = this.length;
-    if (n === 0) return this.#bytes.subarray(0, 0);
-    const start = n === 1 ? 0 : this.#ends[n - 2]!;
-    return this.#bytes.subarray(start, this.#size - 1);
+    return this.#headLine;
   }
 }

@@ -12,10 +12,14 @@
  * @module
  */
 
+export * from "./active_subjects.ts";
 export * from "./batch_tip.ts";
 export * from "./batch_writer.ts";
 export * from "./chain_cache.ts";
+export * from "./chain_jsonl.ts";
+export * from "./chain_rows.ts";
 export * from "./chain_state.ts";
+export * from "./chain_stream.ts";
 export * from "./log_build.ts";
 export * from "./log_key.ts";
 export * from "./log_writer.ts";
@@ -24,5 +28,6 @@ export * from "./sqlite_errors.ts";
 export * from "./sqlite_log.ts";
 export * from "./sqlite_store.ts";
 export * from "./store.ts";
+export * from "./subject_lookup.ts";
 export * from "./thread_writer.ts";
 export * from "./transparency_log.ts";

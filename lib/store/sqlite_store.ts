@@ -1,6 +1,7 @@
 /**
  * The {@linkcode Store} on one SQLite file through `node:sqlite`: WAL with
- * `synchronous=FULL`, group commit, and the chains in memory.
+ * `synchronous=FULL`, group commit, chains' tips in memory, and their lines
+ * in memory while they are light, streamed from the file once they are not.
  *
  * @module
  */
@@ -12,13 +13,17 @@ import {
   checkOp,
   type Envelope,
   KezError,
-  type Op,
   type Primary,
   verifyEventSignatureAsync,
 } from "../protocol/mod.ts";
+import { SubjectSet } from "./active_subjects.ts";
 import { BatchTip } from "./batch_tip.ts";
 import { ChainCache } from "./chain_cache.ts";
-import { ChainState } from "./chain_state.ts";
+import { encodeLines } from "./chain_jsonl.ts";
+import { ChainRows } from "./chain_rows.ts";
+import { ChainState, JSONL_CACHE_MAX } from "./chain_state.ts";
+import { chainStream, checkPage } from "./chain_stream.ts";
+import { SubjectLookup } from "./subject_lookup.ts";
 import {
   type BatchLog,
   type BatchOutcome,
@@ -47,6 +52,13 @@ export interface SqliteStoreOptions {
   readonly busyTimeoutMs?: number;
   /** The memory, roughly, that cached chains may hold; 24 MiB by default. */
   readonly cacheBytes?: number;
+  /**
+   * The largest chain, in JSONL bytes, whose lines are kept in memory;
+   * {@linkcode JSONL_CACHE_MAX} (1 MiB) by default, and at most an eighth of
+   * `cacheBytes`. A longer chain keeps only its tip in memory and is served
+   * from the file.
+   */
+  readonly cachedChainBytes?: number;
   /** How signatures are checked; WebCrypto for Ed25519 by default. */
   readonly checkSignature?: SignatureCheck;
   /**
@@ -71,14 +83,6 @@ export interface SqliteStoreOptions {
   readonly writerThread?: boolean;
 }
 
-interface Row {
-  seq: number;
-  envelope_json: string;
-  envelope_hash: string;
-  op: Op;
-  subject: string;
-}
-
 /** An append waiting for the next commit. */
 interface Queued {
   readonly event: ChainEvent;
@@ -93,6 +97,31 @@ interface Queued {
 const MAX_BATCH = 512;
 /** Longest an append waits for others to join its commit, in milliseconds. */
 const MAX_WAIT_MS = 2;
+/** Rows of one query while a chain's state is built: a few hundred KiB. */
+const LOAD_ROWS = 512;
+/**
+ * Rows of one query while a long chain's active subjects are loaded, the
+ * event loop getting a turn between queries: a few milliseconds each.
+ */
+const SUBJECT_ROWS = 2048;
+/** Rows of one query while a long answer is measured inside SQLite: about a millisecond each. */
+const MEASURE_ROWS = 4096;
+/**
+ * The longest answer of a long chain read in one go rather than streamed: a
+ * poll's `?after=` answer is a few events.
+ */
+const DIRECT_ROWS = 64;
+/** Room in a state's weight for its head line, at most about a body's size. */
+const HEAD_LINE_BYTES = 64 * 1024;
+const EMPTY = new Uint8Array(0);
+
+function turn(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+function headOf(state: ChainState): StoredHead {
+  return { seq: state.length - 1, hash: state.head!, bytes: state.headBytes() };
+}
 
 function keyOf(primary: string): [scheme: string, id: string] {
   const colon = primary.indexOf(":");
@@ -103,9 +132,13 @@ function keyOf(primary: string): [scheme: string, id: string] {
  * A store on one SQLite file with exactly the original server's table.
  *
  * Appends that arrive together are checked in order and committed in one
- * transaction, fsynced once; each resolves only after that commit. Chains are
- * served from memory, updated only after their commit, and dropped whenever
- * another connection has changed the file.
+ * transaction, fsynced once; each resolves only after that commit. What
+ * appends need of a chain (length, head, active subjects) is kept in memory
+ * whatever the chain's length; its lines only while they are under
+ * `cachedChainBytes`. A longer chain is served by queries bounded by seq, an
+ * answer of many events as a stream that reads a page per pull. The memory
+ * is updated only after a commit, and dropped whenever another connection
+ * has changed the file.
  *
  * @example
  * ```ts
@@ -119,7 +152,7 @@ function keyOf(primary: string): [scheme: string, id: string] {
  */
 export class SqliteStore implements Store {
   #db: DatabaseSync;
-  #chain: StatementSync;
+  #rows: ChainRows;
   #writer: BatchWriter;
   #writing: Promise<void> | null = null;
   #dataVersion: StatementSync;
@@ -127,6 +160,10 @@ export class SqliteStore implements Store {
   #lastVersionCheck = 0;
   #versionCheckMs: number;
   #cache: ChainCache;
+  #jsonlMax: number;
+  #subjectsMax: number;
+  /** Loads of active subjects under way, so that appends to one chain share one. */
+  #loading = new WeakMap<ChainState, Promise<void>>();
   #checkSignature: SignatureCheck;
   #queue: Queued[] = [];
   #verifying = 0;
@@ -142,17 +179,18 @@ export class SqliteStore implements Store {
   ) {
     this.#db = db;
     this.#log = log;
-    this.#chain = db.prepare(
-      `SELECT seq, envelope_json, envelope_hash,
-              json_extract(envelope_json, '$.payload.op') AS op,
-              json_extract(envelope_json, '$.payload.payload.subject') AS subject
-       FROM sigchain_events WHERE primary_scheme = ? AND primary_id = ? ORDER BY seq`,
-    );
+    this.#rows = new ChainRows(db);
     this.#writer = writer;
     this.#dataVersion = db.prepare("PRAGMA data_version");
     this.#lastVersion = this.#version();
     this.#versionCheckMs = options.otherWritersCheckMs ?? 25;
-    this.#cache = new ChainCache(options.cacheBytes ?? 24 * 1024 * 1024);
+    const budget = options.cacheBytes ?? 24 * 1024 * 1024;
+    this.#cache = new ChainCache(budget);
+    this.#jsonlMax = Math.min(options.cachedChainBytes ?? JSONL_CACHE_MAX, Math.floor(budget / 8));
+    // What the budget leaves once a state's JSONL (its buffer up to twice its
+    // bytes as it doubles, and an offset a line) and head line are counted:
+    // no state outweighs the budget, so the cache keeps every one it is given.
+    this.#subjectsMax = Math.max(0, budget - 3 * this.#jsonlMax - HEAD_LINE_BYTES);
     this.#checkSignature = options.checkSignature ?? verifyEventSignatureAsync;
   }
 
@@ -217,6 +255,25 @@ export class SqliteStore implements Store {
     return this.#log;
   }
 
+  /**
+   * How many rows of `sigchain_events` the store has read into memory since
+   * it opened: what a request cost the database, which a request served from
+   * memory adds nothing to.
+   *
+   * @example
+   * ```ts
+   * import { SqliteStore } from "./sqlite_store.ts";
+   * import { parsePrimary } from "../protocol/mod.ts";
+   * const store = SqliteStore.open(":memory:");
+   * await store.readHead(parsePrimary("ed25519:" + "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"));
+   * if (store.rowsRead !== 0) throw new Error("an empty chain has no rows to read");
+   * await store.close();
+   * ```
+   */
+  get rowsRead(): number {
+    return this.#rows.rowsRead;
+  }
+
   /** @inheritdoc */
   async append(event: ChainEvent): Promise<AppendResult> {
     return await this.appendInOrder([event])[0]!;
@@ -248,6 +305,8 @@ export class SqliteStore implements Store {
       } finally {
         this.#verifying--;
       }
+      const loading = this.#preload(events);
+      if (loading !== null) await loading;
       const run = { refused: false };
       events.forEach((event, i) => {
         const { resolve, reject } = queued[i]!;
@@ -299,7 +358,7 @@ export class SqliteStore implements Store {
         const { primary, seq, op, payload } = envelope.payload;
         let tip = tips.get(primary);
         if (tip === undefined) {
-          tip = new BatchTip(this.#state(primary));
+          tip = new BatchTip(this.#tipState(primary));
           tips.set(primary, tip);
         }
         try {
@@ -347,6 +406,9 @@ export class SqliteStore implements Store {
     for (const [key, tip] of tips) {
       if (tip.pending.length === 0) continue;
       for (const event of tip.pending) tip.base.push(event);
+      if ((tip.base.subjects?.weight ?? 0) > this.#subjectsMax) {
+        tip.base.subjects = this.#lookup(key, tip.base);
+      }
       this.#cache.put(key, tip.base);
     }
     // A writer thread's commits are another connection's to ours: not a sign of another writer.
@@ -390,49 +452,213 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** A chain's committed state, from the cache or the database. */
+  /**
+   * Starts loading, off the commit path, the active subjects of the chains of
+   * appends whose states lack them, so that a long chain's first append
+   * after a start does not block the event loop for the whole chain.
+   *
+   * @returns what to wait for, or null when nothing needs loading
+   */
+  #preload(events: readonly ChainEvent[]): Promise<unknown> | null {
+    let loads: Promise<void>[] | null = null;
+    for (const { envelope } of events) {
+      let state: ChainState;
+      try {
+        state = this.#state(envelope.payload.primary);
+      } catch {
+        // The commit's check reads it again and answers the failure.
+        continue;
+      }
+      if (state.subjects !== undefined) continue;
+      let load = this.#loading.get(state);
+      if (load === undefined) {
+        load = this.#loadSubjects(envelope.payload.primary, state);
+        this.#loading.set(state, load);
+      }
+      (loads ??= []).push(load);
+    }
+    return loads === null ? null : Promise.all(loads);
+  }
+
+  async #loadSubjects(primary: string, state: ChainState): Promise<void> {
+    try {
+      const steps = this.#subjectSteps(primary, state);
+      while (!steps.next().done) await turn();
+      if (this.#cache.get(primary) === state) this.#cache.put(primary, state);
+    } catch {
+      // As in #preload: the commit's check loads them in place and answers the failure.
+    } finally {
+      this.#loading.delete(state);
+    }
+  }
+
+  /**
+   * Loads a chain's active subjects a query at a time, yielding after each,
+   * from the rows its state covers; the state's length is read afresh each
+   * time, since events committed meanwhile are rows to read too. A set that
+   * outgrows its share of the budget gives way to asking the database.
+   */
+  *#subjectSteps(primary: string, state: ChainState): Generator<void, void> {
+    const [scheme, id] = keyOf(primary);
+    const subjects = new SubjectSet();
+    let done = -1;
+    // Another load (the commit's, in place) may finish first: then this one stops.
+    while (state.subjects === undefined) {
+      const through = state.length - 1;
+      if (done === through) {
+        state.subjects = subjects;
+        return;
+      }
+      const rows = this.#rows.ops(scheme, id, done, through, SUBJECT_ROWS);
+      const last = rows.at(-1);
+      if (last === undefined || last.seq !== done + rows.length) throw missing(primary, done + 1);
+      for (const row of rows) subjects.apply(row.op, row.subject);
+      done = last.seq;
+      if (subjects.weight > this.#subjectsMax) {
+        state.subjects = this.#lookup(primary, state);
+        return;
+      }
+      yield;
+    }
+  }
+
+  /** Active subjects asked of the database, up to the state's committed length. */
+  #lookup(primary: string, state: ChainState): SubjectLookup {
+    const [scheme, id] = keyOf(primary);
+    return new SubjectLookup((subject) =>
+      this.#rows.latestOp(scheme, id, state.length - 1, subject)
+    );
+  }
+
+  /** A chain's committed state with its active subjects, for checking appends. */
+  #tipState(primary: string): ChainState {
+    const state = this.#state(primary);
+    if (state.subjects === undefined) {
+      for (const _ of this.#subjectSteps(primary, state));
+      this.#cache.put(primary, state);
+    }
+    return state;
+  }
+
+  /** A chain's committed state, from the cache or the database; empty for no chain. */
   #state(primary: string): ChainState {
     const cached = this.#cache.get(primary);
     if (cached !== undefined) return cached;
-    const state = new ChainState();
-    // all(), not iterate(): Deno's iterate() ends quietly on an error, which would
-    // make a chain look empty.
-    for (const row of this.#chain.all(...keyOf(primary)) as unknown as Row[]) {
-      state.push({
-        line: row.envelope_json,
-        hash: row.envelope_hash,
-        op: row.op,
-        subject: row.subject,
-      });
-    }
+    const state = this.#load(primary);
     if (state.length > 0) this.#cache.put(primary, state);
     return state;
   }
 
+  /**
+   * Reads a chain's state: the head row, then, for a chain that may be under
+   * the JSONL threshold, every row until the chain proves heavier, which
+   * bounds the read by the threshold whatever the chain's length. A heavy
+   * chain's state is its head alone; its subjects load when an append needs them.
+   */
+  #load(primary: string): ChainState {
+    const [scheme, id] = keyOf(primary);
+    const head = this.#rows.head(scheme, id);
+    if (head === undefined) return new ChainState(this.#jsonlMax);
+    // A chain's events are of similar sizes: one whose head says it is well
+    // past the threshold is not read from seq 0 to find out.
+    if ((head.seq + 1) * (head.envelope_json.length + 1) <= 2 * this.#jsonlMax) {
+      const state = new ChainState(this.#jsonlMax);
+      while (state.jsonl !== undefined) {
+        if (state.length > head.seq) return state;
+        const after = state.length - 1;
+        const rows = this.#rows.events(scheme, id, after, head.seq, LOAD_ROWS);
+        if (rows.at(-1)?.seq !== after + rows.length) throw missing(primary, state.length);
+        for (const row of rows) {
+          state.push({
+            line: row.envelope_json,
+            hash: row.envelope_hash,
+            op: row.op,
+            subject: row.subject,
+          });
+        }
+      }
+    }
+    return ChainState.fromHead(head.seq, head.envelope_hash, head.envelope_json);
+  }
+
+  /** A chain's state, after a look for other writers when one is due. */
+  #current(primary: string): ChainState {
+    // While a batch is in flight, a change is most likely its commit, seen
+    // before its answer; the next look, after the answer, tells.
+    const due = performance.now() - this.#lastVersionCheck >= this.#versionCheckMs;
+    if (due && this.#writing === null) this.#noticeOtherWriters();
+    return this.#state(primary);
+  }
+
   /** @inheritdoc */
   readChain(primary: Primary, options: ReadChainOptions = {}): Promise<StoredChain | null> {
-    return this.#read(primary, (state, head) => ({
-      head,
-      // Clamped: a seq is at most 2^53 - 1, so any larger `after` is past every head.
-      jsonl: state.jsonlAfter(Math.min(options.after ?? -1, Number.MAX_SAFE_INTEGER)),
-    }));
+    let state: ChainState;
+    try {
+      state = this.#current(primary.text);
+    } catch (e) {
+      return Promise.reject(translate(e));
+    }
+    if (state.length === 0) return Promise.resolve(null);
+    const head = headOf(state);
+    // Clamped: a seq is at most 2^53 - 1, so any larger `after` is past every head.
+    const after = Math.min(options.after ?? -1, Number.MAX_SAFE_INTEGER);
+    let bytes = state.jsonl?.after(after);
+    if (bytes === undefined && after >= head.seq) bytes = EMPTY;
+    if (bytes === undefined && head.seq - after > DIRECT_ROWS) {
+      return this.#streamStored(primary.text, state, head, after).catch((e) => {
+        throw translate(e);
+      });
+    }
+    if (bytes === undefined) {
+      // A short answer of a chain whose lines are not in memory: one query.
+      try {
+        const [scheme, id] = keyOf(primary.text);
+        const rows = this.#rows.lines(scheme, id, after, head.seq, head.seq - after);
+        checkPage(rows, after, head);
+        bytes = encodeLines(rows.map((row) => row.envelope_json));
+      } catch (e) {
+        return Promise.reject(translate(e));
+      }
+    }
+    return Promise.resolve({ head, jsonl: bytes, byteLength: bytes.byteLength });
+  }
+
+  /**
+   * Streams the events after a seq of a chain whose lines are not in memory,
+   * up to the head read, measured first inside SQLite a range at a time.
+   */
+  async #streamStored(
+    primary: string,
+    state: ChainState,
+    head: StoredHead,
+    after: number,
+  ): Promise<StoredChain> {
+    const [scheme, id] = keyOf(primary);
+    const count = head.seq - after;
+    let byteLength = after < 0 ? state.byteLength : undefined;
+    if (byteLength === undefined) {
+      byteLength = 0;
+      for (let from = after; from < head.seq; from += MEASURE_ROWS) {
+        if (from !== after) await turn();
+        byteLength += this.#rows.bytes(scheme, id, from, Math.min(from + MEASURE_ROWS, head.seq));
+      }
+      if (after < 0) state.knowByteLength(head.seq + 1, byteLength);
+    }
+    const read = (from: number, limit: number) => {
+      try {
+        return this.#rows.lines(scheme, id, from, head.seq, limit);
+      } catch (e) {
+        throw translate(e);
+      }
+    };
+    return { head, jsonl: chainStream(read, after, head, byteLength / count), byteLength };
   }
 
   /** @inheritdoc */
   readHead(primary: Primary): Promise<StoredHead | null> {
-    return this.#read(primary, (_state, head) => head);
-  }
-
-  #read<T>(primary: Primary, pick: (state: ChainState, head: StoredHead) => T): Promise<T | null> {
     try {
-      // While a batch is in flight, a change is most likely its commit, seen
-      // before its answer; the next look, after the answer, tells.
-      const due = performance.now() - this.#lastVersionCheck >= this.#versionCheckMs;
-      if (due && this.#writing === null) this.#noticeOtherWriters();
-      const state = this.#state(primary.text);
-      if (state.length === 0) return Promise.resolve(null);
-      const head = { seq: state.length - 1, hash: state.head!, bytes: state.headBytes() };
-      return Promise.resolve(pick(state, head));
+      const state = this.#current(primary.text);
+      return Promise.resolve(state.length === 0 ? null : headOf(state));
     } catch (e) {
       return Promise.reject(translate(e));
     }
@@ -445,6 +671,10 @@ export class SqliteStore implements Store {
     await this.#writer.close();
     this.#db.close();
   }
+}
+
+function missing(primary: string, seq: number): KezError {
+  return new KezError("internal", `Cannot read chain ${primary}: seq ${seq} is missing`);
 }
 
 /** Checks a file, then sets the pragmas and creates the missing tables. */

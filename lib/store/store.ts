@@ -28,12 +28,27 @@ export interface StoredHead {
   readonly bytes: Uint8Array<ArrayBuffer>;
 }
 
-/** A chain as read in one consistent snapshot. */
+/**
+ * A chain as read in one consistent snapshot: the lines are exactly those of
+ * the events up to `head`, so an ETag made of the head's hash names the body.
+ */
 export interface StoredChain {
   /** The chain's last event. */
   readonly head: StoredHead;
-  /** The requested events as JSONL: each canonical line and a newline, in seq order. */
-  readonly jsonl: Uint8Array<ArrayBuffer>;
+  /**
+   * The requested events as JSONL: each canonical line and a newline, in seq
+   * order. Bytes in memory for a light chain or a short answer; for a long
+   * one, a stream that reads the store a page at a time as it is read, so
+   * that the answer is never held whole, which its reader must consume or
+   * cancel.
+   */
+  readonly jsonl: Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array<ArrayBuffer>>;
+  /**
+   * The JSONL's length in bytes, always known, so that a streamed answer and
+   * its `HEAD` carry `Content-Length` as spec §6 asks; for a stream it was
+   * measured inside the database, without reading the lines out.
+   */
+  readonly byteLength: number;
 }
 
 /** Options of {@linkcode Store.readChain}. */
@@ -67,6 +82,7 @@ export interface Store {
    * @param primary the owner
    * @param options which events to return
    * @returns the head and the lines, or null when the chain has no events
+   * @throws {KezError} `unavailable` when the store cannot be read right now
    */
   readChain(primary: Primary, options?: ReadChainOptions): Promise<StoredChain | null>;
 
