@@ -5,33 +5,17 @@
  * @module
  */
 
-import { type ErrorCode, KezError } from "../protocol/mod.ts";
+import { ERROR_STATUS, type ErrorCode, KezError } from "../protocol/mod.ts";
 import { decodeUtf8 } from "./text.ts";
 
 /** The `fetch` signature the client needs; `globalThis.fetch` fits. */
 export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
 
-/** Every code of spec §6.1; a compile error here means the protocol gained a code. */
-const CODES: Readonly<Record<ErrorCode, true>> = {
-  invalid_primary: true,
-  invalid_json: true,
-  invalid_event: true,
-  wrong_primary: true,
-  invalid_signature: true,
-  invalid_op: true,
-  invalid_query: true,
-  not_found: true,
-  method_not_allowed: true,
-  conflict: true,
-  payload_too_large: true,
-  internal: true,
-  unavailable: true,
-};
-
 /** For answers without a spec error body, e.g. from a proxy in front of the server. */
 const CODE_OF_STATUS: Readonly<Record<number, ErrorCode>> = {
   404: "not_found",
   405: "method_not_allowed",
+  408: "request_timeout",
   409: "conflict",
   413: "payload_too_large",
   502: "unavailable",
@@ -81,7 +65,7 @@ export function serverBase(server: string): string {
 }
 
 function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === "string" && Object.hasOwn(CODES, value);
+  return typeof value === "string" && Object.hasOwn(ERROR_STATUS, value);
 }
 
 /**

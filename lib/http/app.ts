@@ -41,6 +41,16 @@ const PREFLIGHT: HeaderPairs = [
   ["access-control-max-age", "86400"],
 ];
 
+/**
+ * A `Host` field of RFC 9110 §7.2: `uri-host [":" port]`, possibly empty. It
+ * is checked because `Deno.serve` builds `req.url` from it unchecked: a Host
+ * of `x/metrics?` would put `/metrics` where the request's path belongs.
+ */
+const VALID_HOST = /^(?:\[[0-9A-Za-z:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?$/;
+
+/** Longest path an error message repeats. */
+const SHOWN_PATH_CHARS = 80;
+
 /** Longest path written to the request log, so a huge URL cannot flood it. */
 const LOGGED_PATH_CHARS = 200;
 
@@ -113,7 +123,7 @@ export function createApp(options: AppOptions): (req: Request) => Promise<Respon
     : { metrics, series: labels.map((label) => metrics.series(label)) };
   const router = route(routes.map(noting), (req, allow) => {
     if (allow.length === 0) {
-      throw new KezError("not_found", `No route for ${requestTarget(req.url)[0]}`);
+      throw new KezError("not_found", `No route for ${shown(requestTarget(req.url)[0])}`);
     }
     const error = new KezError(
       "method_not_allowed",
@@ -125,9 +135,20 @@ export function createApp(options: AppOptions): (req: Request) => Promise<Respon
   return async (req) => {
     const started = performance.now();
     const idHeader = requestIdHeader(req);
+    let hostOk = true;
     let res: Response;
     let code: ErrorCode | null = null;
     try {
+      const host = req.headers.get("host");
+      if (host !== null && !VALID_HOST.test(host)) {
+        hostOk = false;
+        throw new KezError(
+          "invalid_request",
+          `Cannot route request: its Host ${
+            JSON.stringify(host.slice(0, 100))
+          } is not a host[:port]`,
+        );
+      }
       res = req.method === "OPTIONS"
         ? new Response(null, { status: 204, headers: [...PREFLIGHT, idHeader] })
         : await router(req);
@@ -152,13 +173,19 @@ export function createApp(options: AppOptions): (req: Request) => Promise<Respon
         requestId: idHeader[1],
         method: req.method,
         route: labels[index]!,
-        path: requestTarget(req.url)[0].slice(0, LOGGED_PATH_CHARS),
+        // With a bad Host, the URL's path may be a piece of the Host.
+        path: hostOk ? requestTarget(req.url)[0].slice(0, LOGGED_PATH_CHARS) : "-",
         status: res.status,
         durationMs: ms,
       });
     }
     return res;
   };
+}
+
+/** A path cut short for a message, so that a 64 KiB URL makes no 64 KiB answer. */
+function shown(path: string): string {
+  return path.length > SHOWN_PATH_CHARS ? `${path.slice(0, SHOWN_PATH_CHARS - 1)}…` : path;
 }
 
 /** A route whose handler first notes its index on the request. */

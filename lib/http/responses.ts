@@ -5,25 +5,11 @@
  * @module
  */
 
-import { type ErrorCode, KezError } from "../protocol/mod.ts";
+import { ERROR_STATUS, type ErrorCode, KezError } from "../protocol/mod.ts";
 import type { Logger } from "../log/mod.ts";
 
 /** The HTTP status of each error code (spec §6.1). */
-export const STATUS: Readonly<Record<ErrorCode, number>> = {
-  invalid_primary: 400,
-  invalid_json: 400,
-  invalid_event: 400,
-  wrong_primary: 400,
-  invalid_signature: 400,
-  invalid_op: 400,
-  invalid_query: 400,
-  not_found: 404,
-  method_not_allowed: 405,
-  conflict: 409,
-  payload_too_large: 413,
-  internal: 500,
-  unavailable: 503,
-};
+export const STATUS: Readonly<Record<ErrorCode, number>> = ERROR_STATUS;
 
 const encoder = new TextEncoder();
 
@@ -152,7 +138,9 @@ export function errorResponse(error: unknown, log: Logger, headers: HeaderPairs 
       log.warn(`${error.message}${error.cause ? `: ${String(error.cause)}` : ""}`);
     }
     const body = { error: { code: error.code, message: error.message } };
-    return jsonResponse(STATUS[error.code], body, headers);
+    // A request whose body stalled is not read on: its connection ends with the answer.
+    const closing: HeaderPairs = error.code === "request_timeout" ? [["connection", "close"]] : [];
+    return jsonResponse(STATUS[error.code], body, [...headers, ...closing]);
   }
   log.error(`internal error: ${error instanceof Error ? error.stack ?? error.message : error}`);
   const body = { error: { code: "internal", message: "Internal server error" } };

@@ -15,7 +15,7 @@ import {
   toChainEvent,
 } from "../protocol/mod.ts";
 import type { Store, StoredChain, StoredHead } from "../store/mod.ts";
-import { BodyTimeoutError, readBody, timeoutResponse } from "./body.ts";
+import { readBody } from "./body.ts";
 import { etagOf, noneMatch, parseAfter } from "./caching.ts";
 import { requestIdHeader } from "./request_id.ts";
 import { bytesResponse, CORS, type HeaderPairs, jsonResponse } from "./responses.ts";
@@ -132,18 +132,7 @@ export function sigchainRoutes(store: Store, mirrorOf?: string): Route[] {
           );
         }
         const primary = primaryOf(params);
-        let body: Uint8Array;
-        try {
-          body = await readBody(req);
-        } catch (e) {
-          // A body that stalls is answered 408 and its connection closed (see body.ts).
-          if (e instanceof BodyTimeoutError) {
-            const res = timeoutResponse(e);
-            res.headers.set(...requestIdHeader(req));
-            return res;
-          }
-          throw e;
-        }
+        const body = await readBody(req);
         const envelope = parseEnvelope(parseJson(body));
         checkPrimary(envelope, primary.text);
         const { seq, hash, index } = await store.append(toChainEvent(envelope));

@@ -113,7 +113,11 @@ export function parseTilePath(path: string): Tile {
   const bad = l === undefined || (groups.length > 1 && groups[0] === "x000") ||
     (typeof level === "number" && level > 63) || (w !== undefined && width >= TILE_WIDTH) ||
     !Number.isSafeInteger(index);
-  if (bad) throw new KezError("not_found", `Not a tile path: ${JSON.stringify(path)}`);
+  if (bad) {
+    // Cut short: a path may be 64 KiB, its answer should not be.
+    const shown = path.length > 80 ? `${path.slice(0, 79)}…` : path;
+    throw new KezError("not_found", `Not a tile path: ${JSON.stringify(shown)}`);
+  }
   return { level, index, width };
 }
 
