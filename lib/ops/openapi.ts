@@ -432,7 +432,8 @@ export function openApiDocument(options: OpenApiOptions): unknown {
     info: {
       title: "kez-sig-server",
       version: VERSION,
-      description: "The KEZ sigchain server. Routing goes path shape first, then method: " +
+      description: "The KEZ sigchain server. A request whose Host is not host[:port] is " +
+        "400 invalid_request, before any route. Routing goes path shape first, then method: " +
         "a path no route has is 404 not_found, a known path with another method is " +
         "405 method_not_allowed with Allow, then the primary is checked. " +
         "Every answer carries Access-Control-Allow-Origin: *, Access-Control-Expose-Headers and X-Request-Id.",

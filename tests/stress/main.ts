@@ -4,7 +4,12 @@
  * request, the server's resident memory over the run, and every chain
  * verified afterwards. Not part of `deno task test`.
  *
+ * With `--attackers N`, N hostile clients (tests/stress/attacks.ts) run
+ * beside the normal ones; their answers are counted apart, and the normal
+ * clients must still see no error.
+ *
  * Usage: deno task stress [--seconds 300] [--writers 16] [--readers 16] [--chain-length 200]
+ *   [--attackers 0]
  *
  * @module
  */
@@ -16,6 +21,7 @@ import { integrityCheck } from "../support/sqlite_integrity.ts";
 import { describeMachine } from "./machine.ts";
 import { cpuSeconds } from "../bench/load/proc.ts";
 import { soak, verifyChains } from "./soak.ts";
+import { attack, type AttackResult } from "./attacks.ts";
 
 /** How often the server's memory is sampled. */
 const SAMPLE_MS = 5_000;
@@ -46,6 +52,7 @@ if (import.meta.main) {
       writers: { type: "string", default: "16" },
       readers: { type: "string", default: "16" },
       "chain-length": { type: "string", default: "200" },
+      attackers: { type: "string", default: "0" },
     },
     strict: true,
   });
@@ -55,6 +62,7 @@ if (import.meta.main) {
     readers: positive("readers", values.readers),
     chainLength: positive("chain-length", values["chain-length"]),
   };
+  const attackers = values.attackers === "0" ? 0 : positive("attackers", values.attackers);
   const machine = describeMachine();
   const dir = await Deno.makeTempDir({ prefix: "kez-stress-" });
   const db = `${dir}/chains.db`;
@@ -71,11 +79,16 @@ if (import.meta.main) {
     }, SAMPLE_MS);
     console.error(
       `soaking ${server.base} for ${options.seconds} s: ${options.writers} writers, ` +
-        `${options.readers} readers, ${options.chainLength} events per chain`,
+        `${options.readers} readers, ${options.chainLength} events per chain, ` +
+        `${attackers} attackers`,
     );
     let result;
+    let attacks: AttackResult | undefined;
     try {
-      result = await soak({ base: server.base, ...options });
+      [result, attacks] = await Promise.all([
+        soak({ base: server.base, ...options }),
+        attackers === 0 ? undefined : attack(server.base, attackers, options.seconds),
+      ]);
     } finally {
       clearInterval(sampler);
     }
@@ -104,7 +117,7 @@ if (import.meta.main) {
     const lines = [
       `## Soak: ${
         result.seconds.toFixed(0)
-      } s, ${options.writers} writers + ${options.readers} readers`,
+      } s, ${options.writers} writers + ${options.readers} readers + ${attackers} attackers`,
       "",
       `Machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Linux ${machine.kernel}, Deno ${machine.deno}; ` +
       `load average ${loadAtStart.toFixed(2)} before the run (the machine may be shared)`,
@@ -132,9 +145,18 @@ if (import.meta.main) {
       `- chains: ${result.chains.length}; events stored and verified from seq 0: ${stored}`,
       `- database: ${(dbBytes / 1024 / 1024).toFixed(1)} MiB; integrity_check: ${integrity}`,
       `- SIGTERM: exit ${exit.code}`,
+      ...(attacks === undefined ? [] : [
+        `- attacks: ${[...attacks.counts].map(([k, n]) => `${k} ${n}`).join("; ")}`,
+        `- attacks answered otherwise than expected: ${
+          attacks.surprises.size === 0
+            ? "none"
+            : [...attacks.surprises].map(([k, n]) => `${k} (${n})`).join("; ")
+        }`,
+      ]),
     ];
     console.log(lines.join("\n"));
-    failed = errorCount > 0 || integrity !== "ok" || exit.code !== 0;
+    failed = errorCount > 0 || integrity !== "ok" || exit.code !== 0 ||
+      (attacks?.surprises.size ?? 0) > 0;
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
