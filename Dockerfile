@@ -5,20 +5,17 @@
 #
 # The database is /data/chains.db; keep /data on a volume.
 
-# Build stage: cache the npm dependencies from deno.lock, then compile.
-# `deno compile` downloads the denort runtime from dl.deno.land once. The
-# worker modules are included: the server verifies signatures and commits on
-# worker threads (the same flags as `deno task compile`).
+# Build stage: deploy/build.sh installs the npm packages of deno.lock exactly,
+# then runs `deno task compile`, which type-checks, then compiles with the
+# binary's V8 flags and its worker modules (the server verifies signatures and
+# commits on worker threads). `deno compile` downloads the denort runtime from
+# dl.deno.land once.
 FROM denoland/deno:2.9.6 AS build
 WORKDIR /src
 COPY deno.json deno.lock main.ts ./
 COPY lib/ lib/
-RUN deno install --frozen --entrypoint main.ts
-RUN deno compile --frozen --allow-net --allow-read --allow-write --allow-env \
-      --v8-flags=--max-semi-space-size=1,--max-old-space-size=96 \
-      --include lib/verify/verify_worker.ts --include lib/store/writer_worker.ts \
-      --output /out/kez-sig-server main.ts \
- && mkdir -p /out/data
+COPY deploy/build.sh deploy/
+RUN deploy/build.sh /out && mkdir -p /out/data
 
 # Runtime stage: glibc and libgcc only, no shell, runs as uid 65532 (nonroot).
 FROM gcr.io/distroless/cc-debian12:nonroot
