@@ -1,12 +1,12 @@
 /**
- * The whole HTTP application as one request handler: routing, CORS, error
- * answers, request ids, metrics and the request log.
+ * The whole HTTP application as one request handler: routing, the request's
+ * context, CORS, error answers, request ids, metrics and the request log.
  *
  * @module
  */
 
 import type { Logger } from "../log/mod.ts";
-import { type Metrics, openApiDocument } from "../ops/mod.ts";
+import { type Metrics, VERSION } from "../ops/mod.ts";
 import { type ErrorCode, KezError } from "../protocol/mod.ts";
 import type { Store } from "../store/mod.ts";
 import { logRoutes } from "./log_routes.ts";
@@ -15,7 +15,14 @@ import { openApiRoute } from "./openapi_route.ts";
 import { requestIdHeader } from "./request_id.ts";
 import { CORS, errorResponse, type HeaderPairs } from "./responses.ts";
 import { PREFLIGHT_ROUTE, routeLabel, UNMATCHED_ROUTE } from "./route_label.ts";
-import { type Handler, requestTarget, type Route, route } from "./router.ts";
+import {
+  type Context,
+  matchPath,
+  requestTarget,
+  type Route,
+  router,
+  withoutBody,
+} from "./router.ts";
 import { sigchainRoutes } from "./sigchain_routes.ts";
 
 /** What the application needs. */
@@ -33,9 +40,8 @@ export interface AppOptions {
   readonly mirrorOf?: string | undefined;
 }
 
-/** The preflight answer's headers: CORS wide open (spec §6, revision 2). */
+/** The preflight answer's headers beyond the context's: CORS wide open (spec §6, revision 2). */
 const PREFLIGHT: HeaderPairs = [
-  ...CORS,
   ["access-control-allow-methods", "GET, HEAD, POST, OPTIONS"],
   ["access-control-allow-headers", "content-type, if-none-match, x-request-id"],
   ["access-control-max-age", "86400"],
@@ -54,18 +60,9 @@ const SHOWN_PATH_CHARS = 80;
 /** Longest path written to the request log, so a huge URL cannot flood it. */
 const LOGGED_PATH_CHARS = 200;
 
-/** The route whose answers count as events appended or rejected. */
-const EVENTS_ROUTE = "/v1/sigchains/{scheme}/{id}/events";
-
 /**
- * Where a route's handler notes, on the request itself, which route took it:
- * the router does not say, and a property costs less per request than a map.
- */
-const ROUTE_INDEX = Symbol("route index");
-type RoutedRequest = Request & { [ROUTE_INDEX]?: number };
-
-/**
- * Every route the application answers, in the order they are tried.
+ * Every route the application answers, in the order they are tried; the
+ * last is the API document, built from all of them.
  *
  * @param options the store and whether metrics are on
  * @returns the routes
@@ -82,18 +79,24 @@ type RoutedRequest = Request & { [ROUTE_INDEX]?: number };
  */
 export function appRoutes(options: AppOptions): Route[] {
   const { store, metrics, mirrorOf } = options;
-  return [
+  const routes = [
     ...sigchainRoutes(store, mirrorOf),
     ...(store.log === undefined ? [] : logRoutes(store, store.log)),
-    openApiRoute(openApiDocument({ metrics: metrics !== undefined, log: store.log !== undefined })),
     ...(metrics === undefined ? [] : [metricsRoute(metrics)]),
   ];
+  return [...routes, openApiRoute(routes, VERSION)];
+}
+
+/** A path cut short for a message, so that a 64 KiB URL makes no 64 KiB answer. */
+function shown(path: string): string {
+  return path.length > SHOWN_PATH_CHARS ? `${path.slice(0, SHOWN_PATH_CHARS - 1)}…` : path;
 }
 
 /**
  * Builds the request handler of the server. Every answer, errors included,
- * carries `X-Request-Id`: the client's when valid, else a new one. Routes
- * build their answers with {@linkcode requestIdHeader}.
+ * carries `X-Request-Id` (the client's when valid, else a new one) and CORS:
+ * the context's headers, built once per request, which every route's answer
+ * starts from.
  *
  * @param options the store, the logger and the metrics
  * @returns a handler for `Deno.serve`
@@ -107,6 +110,7 @@ export function appRoutes(options: AppOptions): Route[] {
  * const app = createApp({ store, logger: createLogger("error") });
  * const res = await app(new Request("http://x/v1/healthz", { headers: { "x-request-id": "a1" } }));
  * if (res.status !== 200 || res.headers.get("x-request-id") !== "a1") throw new Error("unexpected");
+ * if (res.headers.get("access-control-allow-origin") !== "*") throw new Error("CORS");
  * await res.body?.cancel();
  * await store.close();
  * ```
@@ -114,34 +118,24 @@ export function appRoutes(options: AppOptions): Route[] {
 export function createApp(options: AppOptions): (req: Request) => Promise<Response> {
   const { logger, metrics } = options;
   const routes = appRoutes(options);
+  const match = router(routes);
   const labels = [...routes.map((r) => routeLabel(r.pattern)), PREFLIGHT_ROUTE, UNMATCHED_ROUTE];
   const preflight = routes.length;
   const unmatched = routes.length + 1;
-  const events = routes.findIndex((r, i) => r.method === "POST" && labels[i] === EVENTS_ROUTE);
   const counting = metrics === undefined
     ? null
     : { metrics, series: labels.map((label) => metrics.series(label)) };
-  const router = route(routes.map(noting), (req, allow) => {
-    if (allow.length === 0) {
-      throw new KezError("not_found", `No route for ${shown(requestTarget(req.url)[0])}`);
-    }
-    const error = new KezError(
-      "method_not_allowed",
-      `Method ${req.method} is not allowed here; use ${allow.join(", ")}`,
-    );
-    return errorResponse(error, logger, [["allow", allow.join(", ")], requestIdHeader(req)]);
-  });
 
   return async (req) => {
     const started = performance.now();
-    const idHeader = requestIdHeader(req);
-    let hostOk = true;
+    const headers: HeaderPairs = [requestIdHeader(req), ...CORS];
+    let index = unmatched;
+    let path = "-";
     let res: Response;
     let code: ErrorCode | null = null;
     try {
       const host = req.headers.get("host");
       if (host !== null && !VALID_HOST.test(host)) {
-        hostOk = false;
         throw new KezError(
           "invalid_request",
           `Cannot route request: its Host ${
@@ -149,50 +143,51 @@ export function createApp(options: AppOptions): (req: Request) => Promise<Respon
           } is not a host[:port]`,
         );
       }
-      res = req.method === "OPTIONS"
-        ? new Response(null, { status: 204, headers: [...PREFLIGHT, idHeader] })
-        : await router(req);
+      // With a bad Host, the URL's path may be a piece of the Host: it is read only now.
+      const [target, search] = requestTarget(req.url);
+      path = target;
+      if (req.method === "OPTIONS") {
+        index = preflight;
+        res = new Response(null, { status: 204, headers: [...headers, ...PREFLIGHT] });
+      } else {
+        const found = match(req.method, matchPath(target));
+        if (found.route === null) {
+          if (found.allow.length === 0) {
+            throw new KezError("not_found", `No route for ${shown(target)}`);
+          }
+          headers.push(["allow", found.allow.join(", ")]);
+          throw new KezError(
+            "method_not_allowed",
+            `Method ${req.method} is not allowed here; use ${found.allow.join(", ")}`,
+          );
+        }
+        index = found.index;
+        const ctx: Context = { req, params: found.params, search, headers };
+        res = await found.route.handler(ctx);
+        if (req.method === "HEAD") res = await withoutBody(res);
+      }
     } catch (e) {
-      res = errorResponse(e, logger, [idHeader]);
+      res = errorResponse(e, logger, headers);
       code = e instanceof KezError ? e.code : "internal";
     }
-    const index = req.method === "OPTIONS"
-      ? preflight
-      : (req as RoutedRequest)[ROUTE_INDEX] ?? unmatched;
     const ms = performance.now() - started;
     if (counting !== null) {
       counting.series[index]!.observe(req.method, res.status, ms);
-      if (index === events) {
+      if (index < routes.length && routes[index]!.appends) {
         if (res.status === 201) counting.metrics.appended();
-        // A refusal answered rather than thrown (a stalled body's 408) counts by its status.
         else counting.metrics.rejected(code ?? `http_${res.status}`);
       }
     }
     if (logger.enabled("info")) {
       logger.request({
-        requestId: idHeader[1],
+        requestId: headers[0]![1],
         method: req.method,
         route: labels[index]!,
-        // With a bad Host, the URL's path may be a piece of the Host.
-        path: hostOk ? requestTarget(req.url)[0].slice(0, LOGGED_PATH_CHARS) : "-",
+        path: path.slice(0, LOGGED_PATH_CHARS),
         status: res.status,
         durationMs: ms,
       });
     }
     return res;
   };
-}
-
-/** A path cut short for a message, so that a 64 KiB URL makes no 64 KiB answer. */
-function shown(path: string): string {
-  return path.length > SHOWN_PATH_CHARS ? `${path.slice(0, SHOWN_PATH_CHARS - 1)}…` : path;
-}
-
-/** A route whose handler first notes its index on the request. */
-function noting(r: Route, index: number): Route {
-  const handler: Handler = (req, params, search) => {
-    (req as RoutedRequest)[ROUTE_INDEX] = index;
-    return r.handler(req, params, search);
-  };
-  return { ...r, handler };
 }

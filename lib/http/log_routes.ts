@@ -15,20 +15,21 @@ import {
   parseTilePath,
   TILE_WIDTH,
 } from "../tlog/mod.ts";
+import { CHAIN_PARAMETERS, ref, STRING, TEXT } from "./operation.ts";
 import { requiredInteger } from "./query.ts";
-import { requestIdHeader } from "./request_id.ts";
 import { bytesResponse, type HeaderPairs, jsonResponse, textResponse } from "./responses.ts";
 import type { Params, Route } from "./router.ts";
 
-const TEXT = "text/plain; charset=utf-8";
 const NO_CACHE: [string, string] = ["cache-control", "no-cache"];
 const IMMUTABLE: [string, string] = ["cache-control", "public, max-age=31536000, immutable"];
 /** Most leaves one page of the entries feed holds. */
 const MAX_ENTRIES = 1000;
 const SEQ = /^(0|[1-9][0-9]*)$/;
 
-function headers(req: Request, ...more: [string, string][]): HeaderPairs {
-  return [...more, requestIdHeader(req)];
+const BYTES = "application/octet-stream";
+
+function and(headers: HeaderPairs, ...more: [string, string][]): HeaderPairs {
+  return [...headers, ...more];
 }
 
 /** A tlog-proof of one event of a chain, or `not_found`. */
@@ -83,77 +84,124 @@ export function logRoutes(store: Store, log: TransparencyLog): Route[] {
     {
       method: "GET",
       pattern: path("/v1/log/checkpoint"),
-      handler: (req) => textResponse(200, log.checkpoint().note, TEXT, headers(req, NO_CACHE)),
+      handler: ({ headers }) =>
+        textResponse(200, log.checkpoint().note, TEXT, and(headers, NO_CACHE)),
+      doc: {
+        summary: "The latest signed checkpoint (C2SP tlog-checkpoint in a signed note, §10.2)",
+        ok: [200, "The checkpoint; Cache-Control: no-cache", TEXT, STRING],
+        errors: [],
+      },
     },
     {
       method: "GET",
       pattern: path("/v1/log/key"),
-      handler: (req) => textResponse(200, `${log.verifierKey}\n`, TEXT, headers(req)),
+      handler: ({ headers }) => textResponse(200, `${log.verifierKey}\n`, TEXT, headers),
+      doc: {
+        summary: "The log's verifier key, <origin>+<key ID>+<base64 key>, and a newline",
+        ok: [200, "The verifier key", TEXT, STRING],
+        errors: [],
+      },
     },
     {
       method: "GET",
       pattern: path("/v1/log/tile/*"),
-      handler: async (req, params) => {
+      handler: async ({ params, headers }) => {
         const tile = parseTilePath(`tile/${params[0] ?? ""}`);
         if (availableWidth(tile.level, tile.index, log.checkpoint().size) < tile.width) {
           throw new KezError("not_found", "The log has no such tile yet");
         }
         const bytes = await log.tile(tile);
         const cache = tile.width === TILE_WIDTH ? IMMUTABLE : NO_CACHE;
-        return bytesResponse(200, bytes, "application/octet-stream", headers(req, cache));
+        return bytesResponse(200, bytes, BYTES, and(headers, cache));
+      },
+      doc: {
+        summary: "C2SP tlog-tiles: tile/<L>/<N>[.p/<W>] hash tiles and " +
+          "tile/entries/<N>[.p/<W>] entry bundles (uint16 length, then the line)",
+        ok: [200, "Full: Cache-Control immutable; partial: no-cache", BYTES, STRING],
+        errors: ["not_found"],
       },
     },
     {
       method: "GET",
       pattern: path("/v1/log/entries"),
-      handler: async (req, _params, search) => {
+      handler: async ({ search, headers }) => {
         const q = new URLSearchParams(search);
         const size = log.checkpoint().size;
         const start = requiredInteger(q, "start", 0, size);
         const limit = q.has("limit") ? requiredInteger(q, "limit", 1, MAX_ENTRIES) : MAX_ENTRIES;
         const lines = await log.entries(start, Math.min(size, start + limit));
         const body = lines.map((line) => `${line}\n`).join("");
-        return textResponse(200, body, "application/jsonl", headers(req, NO_CACHE));
+        return textResponse(200, body, "application/jsonl", and(headers, NO_CACHE));
+      },
+      doc: {
+        summary: "Leaves start … start+limit−1 of the current tree, as JSONL: the feed for mirrors",
+        parameters: [ref("parameters", "Start"), ref("parameters", "Limit")],
+        ok: [200, "The leaves; empty at the end of the log", "application/jsonl", STRING],
+        errors: ["invalid_query", "unavailable"],
       },
     },
     {
       method: "GET",
       pattern: path("/v1/log/proof/inclusion"),
-      handler: async (req, _params, search) => {
+      handler: async ({ search, headers }) => {
         const q = new URLSearchParams(search);
         const size = requiredInteger(q, "size", 1, log.checkpoint().size);
         const index = requiredInteger(q, "index", 0, size - 1);
         const hashes = (await log.inclusionProof(index, size)).map(encodeBase64);
-        return jsonResponse(200, { index, size, hashes }, headers(req, NO_CACHE));
+        return jsonResponse(200, { index, size, hashes }, and(headers, NO_CACHE));
+      },
+      doc: {
+        summary: "The RFC 6962 audit path of leaf index in the tree of size",
+        parameters: [ref("parameters", "Index"), ref("parameters", "Size")],
+        ok: [200, "The proof", "application/json", ref("schemas", "InclusionProof")],
+        errors: ["invalid_query", "unavailable"],
       },
     },
     {
       method: "GET",
       pattern: path("/v1/log/proof/consistency"),
-      handler: async (req, _params, search) => {
+      handler: async ({ search, headers }) => {
         const q = new URLSearchParams(search);
         const to = requiredInteger(q, "to", 1, log.checkpoint().size);
         const from = requiredInteger(q, "from", 1, to);
         const hashes = (await log.consistencyProof(from, to)).map(encodeBase64);
-        return jsonResponse(200, { from, to, hashes }, headers(req, NO_CACHE));
+        return jsonResponse(200, { from, to, hashes }, and(headers, NO_CACHE));
+      },
+      doc: {
+        summary: "The RFC 6962 consistency proof between the trees of sizes from and to",
+        parameters: [ref("parameters", "From"), ref("parameters", "To")],
+        ok: [200, "The proof", "application/json", ref("schemas", "ConsistencyProof")],
+        errors: ["invalid_query", "unavailable"],
       },
     },
     {
       method: "GET",
       pattern: path("/v1/sigchains/:scheme/:id/events/:seq/proof"),
-      handler: async (req, params) => {
+      handler: async ({ params, headers }) => {
         const primary = primaryFromPath(params.scheme ?? "", params.id ?? "");
         const proof = await eventProof(store, log, primary, seqOf(params));
-        return textResponse(200, proof, TEXT, headers(req, NO_CACHE));
+        return textResponse(200, proof, TEXT, and(headers, NO_CACHE));
+      },
+      doc: {
+        summary: "A C2SP tlog-proof that the chain's event seq is in the latest checkpoint",
+        parameters: [...CHAIN_PARAMETERS, ref("parameters", "Seq")],
+        ok: [200, "The tlog-proof", TEXT, STRING],
+        errors: ["invalid_primary", "not_found", "unavailable"],
       },
     },
     {
       method: "GET",
       pattern: path("/v1/sigchains/:scheme/:id/head/proof"),
-      handler: async (req, params) => {
+      handler: async ({ params, headers }) => {
         const primary = primaryFromPath(params.scheme ?? "", params.id ?? "");
         const proof = await eventProof(store, log, primary, null);
-        return textResponse(200, proof, TEXT, headers(req, NO_CACHE));
+        return textResponse(200, proof, TEXT, and(headers, NO_CACHE));
+      },
+      doc: {
+        summary: "A C2SP tlog-proof that the chain's head is in the latest checkpoint",
+        parameters: CHAIN_PARAMETERS,
+        ok: [200, "The tlog-proof", TEXT, STRING],
+        errors: ["invalid_primary", "not_found", "unavailable"],
       },
     },
   ];

@@ -5,7 +5,7 @@
  */
 
 import { type Metrics, METRICS_CONTENT_TYPE } from "../ops/mod.ts";
-import { requestIdHeader } from "./request_id.ts";
+import { STRING } from "./operation.ts";
 import { textResponse } from "./responses.ts";
 import type { Route } from "./router.ts";
 
@@ -19,7 +19,8 @@ import type { Route } from "./router.ts";
  * ```ts
  * import { metricsRoute } from "./metrics_route.ts";
  * import { Metrics } from "../ops/mod.ts";
- * const res = await metricsRoute(new Metrics()).handler(new Request("http://x/metrics"), {}, "");
+ * const ctx = { req: new Request("http://x/metrics"), params: {}, search: "", headers: [] };
+ * const res = await metricsRoute(new Metrics()).handler(ctx);
  * if (!(await res.text()).includes("kez_events_appended_total 0")) throw new Error("unexpected");
  * ```
  */
@@ -27,7 +28,12 @@ export function metricsRoute(metrics: Metrics): Route {
   return {
     method: "GET",
     pattern: new URLPattern({ pathname: "/metrics" }),
-    handler: async (req) =>
-      textResponse(200, await metrics.render(), METRICS_CONTENT_TYPE, [requestIdHeader(req)]),
+    handler: async ({ headers }) =>
+      textResponse(200, await metrics.render(), METRICS_CONTENT_TYPE, headers),
+    doc: {
+      summary: "Metrics in the Prometheus text format; absent with --metrics=false",
+      ok: [200, "The metrics", "text/plain; version=0.0.4", STRING],
+      errors: [],
+    },
   };
 }

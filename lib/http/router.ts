@@ -1,21 +1,37 @@
 /**
  * A linear `URLPattern` router: a list of routes, first match wins, path shape
- * before method, one fallback for 404 and 405.
+ * before method. It returns the match; the app builds the request's context,
+ * calls the handler, and answers 404 and 405 in its one place for errors.
  *
  * @module
  */
 
+import type { Operation } from "./operation.ts";
+import type { HeaderPairs } from "./responses.ts";
+
 /** The raw (still percent-encoded) values of a route's named path segments. */
 export type Params = Readonly<Record<string, string | undefined>>;
 
-/** Answers one matched request; `search` is the raw query string, `?` included or empty. */
-export type Handler = (
-  req: Request,
-  params: Params,
-  search: string,
-) => Response | Promise<Response>;
+/**
+ * What a handler is given, built once per request by the app: the request,
+ * its route's params, its raw query string and the headers every answer
+ * carries (the request id and CORS), so that no handler has to remember them.
+ */
+export interface Context {
+  /** The request. */
+  readonly req: Request;
+  /** The raw values of the route's named path segments. */
+  readonly params: Params;
+  /** The raw query string, `?` included, or empty. */
+  readonly search: string;
+  /** The headers of every answer; the response builders take them as they are. */
+  readonly headers: HeaderPairs;
+}
 
-/** One route: a method, a path pattern and what answers it. */
+/** Answers one matched request. */
+export type Handler = (ctx: Context) => Response | Promise<Response>;
+
+/** One route: a method, a path pattern, what answers it and how the API document describes it. */
 export interface Route {
   /** The HTTP method, uppercase. A `GET` route answers `HEAD` too. */
   readonly method: string;
@@ -23,13 +39,28 @@ export interface Route {
   readonly pattern: URLPattern;
   /** What answers it. */
   readonly handler: Handler;
+  /** Its operation in the OpenAPI document. */
+  readonly doc: Operation;
+  /** Whether its answers count as events appended or rejected in the metrics. */
+  readonly appends?: boolean;
 }
 
-/**
- * Answers a request no route takes. `allow` is empty when no route has its
- * path shape (a 404), else the methods that path takes (a 405).
- */
-export type Fallback = (req: Request, allow: readonly string[]) => Response | Promise<Response>;
+/** What the router found for a request. */
+export type Match =
+  | {
+    /** The route. */
+    readonly route: Route;
+    /** Its index in the route list. */
+    readonly index: number;
+    /** Its params. */
+    readonly params: Params;
+  }
+  | {
+    /** No route takes the request. */
+    readonly route: null;
+    /** Empty when no route has the path (404), else the methods it takes (405). */
+    readonly allow: readonly string[];
+  };
 
 /** A path matcher: the params of a match, or null. */
 type Matcher = (path: string) => Params | null;
@@ -67,47 +98,41 @@ function matcher(pattern: URLPattern): Matcher {
 }
 
 /**
- * Builds the request handler of a list of routes. A path that no pattern
- * matches goes to the fallback with no methods; a path some pattern matches
- * but not with this method goes to it with that path's methods (with `HEAD`
- * beside `GET`, and `OPTIONS`). `HEAD` runs the `GET` handler and drops the body.
+ * Builds the matcher of a list of routes: first match wins, path shape
+ * before method. A path that no pattern matches has no methods; a path some
+ * pattern matches but not with this method has that path's methods (with
+ * `HEAD` beside `GET`, and `OPTIONS`). `HEAD` matches a `GET` route.
  *
  * @param routes the routes, tried in order
- * @param fallback the answer when none takes the request
- * @returns the handler
+ * @returns a function from a method and a path (as {@linkcode matchPath} gives it) to the match
  *
  * @example
  * ```ts
- * import { route } from "./router.ts";
- * const handler = route(
- *   [{ method: "GET", pattern: new URLPattern({ pathname: "/hi/:name" }), handler: (_r, p) => new Response(`hi ${p.name}`) }],
- *   (_req, allow) => new Response(null, { status: allow.length ? 405 : 404 }),
- * );
- * const res = await handler(new Request("http://x/hi/ann", { method: "DELETE" }));
- * if (res.status !== 405) throw new Error(String(res.status));
+ * import { matchPath, router } from "./router.ts";
+ * const doc = { summary: "", ok: [200, "", "text/plain", null], errors: [] } as const;
+ * const match = router([
+ *   { method: "GET", pattern: new URLPattern({ pathname: "/v1/items/:id" }), handler: () => new Response(), doc },
+ * ]);
+ * const found = match("HEAD", matchPath("/v1/items/7"));
+ * if (found.route === null || found.params.id !== "7") throw new Error("no match");
+ * const other = match("POST", matchPath("/v1/items/7"));
+ * if (other.route !== null || other.allow.join() !== "GET,HEAD,OPTIONS") throw new Error("allow");
  * ```
  */
-export function route(
-  routes: readonly Route[],
-  fallback: Fallback,
-): (req: Request) => Promise<Response> {
-  const compiled = routes.map((r) => ({ ...r, match: matcher(r.pattern) }));
-  return async (req) => {
-    const [pathname, search] = rawTarget(req.url);
-    const method = req.method === "HEAD" ? "GET" : req.method;
+export function router(routes: readonly Route[]): (method: string, path: string) => Match {
+  const compiled = routes.map((route, index) => ({ route, index, match: matcher(route.pattern) }));
+  return (method, path) => {
+    const wanted = method === "HEAD" ? "GET" : method;
     const allow = new Set<string>();
-    for (const r of compiled) {
-      const params = r.match(pathname);
+    for (const { route, index, match } of compiled) {
+      const params = match(path);
       if (params === null) continue;
-      if (r.method === method) {
-        const res = await r.handler(req, params, search);
-        return req.method === "HEAD" ? await withoutBody(res) : res;
-      }
-      allow.add(r.method);
-      if (r.method === "GET") allow.add("HEAD");
+      if (route.method === wanted) return { route, index, params };
+      allow.add(route.method);
+      if (route.method === "GET") allow.add("HEAD");
     }
     if (allow.size > 0) allow.add("OPTIONS");
-    return await fallback(req, [...allow]);
+    return { route: null, allow: [...allow] };
   };
 }
 
@@ -135,29 +160,50 @@ export function requestTarget(url: string): [pathname: string, search: string] {
 }
 
 /**
- * The path and query for matching. `new URL()` and `URLPattern` resolve dot
- * segments (`/v1/x/../healthz`, `%2e`), which would let a path reach a route
- * it does not spell; escaping the `%` of every dot segment keeps it a plain
- * segment that no fixed part of a pattern matches.
+ * A request's path made ready for matching. `new URL()` and `URLPattern`
+ * resolve dot segments (`/v1/x/../healthz`, `%2e`), which would let a path
+ * reach a route it does not spell; escaping the `%` of every dot segment
+ * keeps it a plain segment that no fixed part of a pattern matches.
+ *
+ * @param path the path as sent, from {@linkcode requestTarget}
+ * @returns the path to match
+ *
+ * @example
+ * ```ts
+ * import { matchPath } from "./router.ts";
+ * if (matchPath("/v1/x/../healthz") !== "/v1/x/%252E%252E/healthz") throw new Error("resolved");
+ * ```
  */
-function rawTarget(url: string): [pathname: string, search: string] {
-  const [path, search] = requestTarget(url);
-  if (!path.includes(".") && !/%2e/i.test(path)) return [path, search];
-  const safe = path.replace(
+export function matchPath(path: string): string {
+  if (!path.includes(".") && !/%2e/i.test(path)) return path;
+  return path.replace(
     /(?<=\/)(?:\.|%2e){1,2}(?=\/|$)/gi,
     (dots) => dots.replaceAll(/\.|%2e/gi, "%252E"),
   );
-  return [safe, search];
 }
 
 /**
  * A HEAD answer: the GET's status and headers and no body. `Content-Length`
- * is set from the GET's body, since a body-less answer would not get one.
+ * is set from the GET's body, since a body-less answer would not get one,
+ * unless the GET's answer set it already (a streamed chain measures its own
+ * length, so its lines need not be read to count them).
+ *
+ * @param res the GET's answer
+ * @returns the HEAD's answer
+ *
+ * @example
+ * ```ts
+ * import { withoutBody } from "./router.ts";
+ * const res = await withoutBody(new Response("abc"));
+ * if (res.body !== null || res.headers.get("content-length") !== "3") throw new Error("head");
+ * ```
  */
-async function withoutBody(res: Response): Promise<Response> {
+export async function withoutBody(res: Response): Promise<Response> {
   const headers = new Headers(res.headers);
-  if (res.body !== null) {
+  if (res.body !== null && !headers.has("content-length")) {
     headers.set("content-length", String((await res.arrayBuffer()).byteLength));
+  } else {
+    await res.body?.cancel();
   }
   return new Response(null, { status: res.status, headers });
 }

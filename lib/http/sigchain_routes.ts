@@ -17,9 +17,9 @@ import {
 import type { Store, StoredChain, StoredHead } from "../store/mod.ts";
 import { readBody } from "./body.ts";
 import { etagOf, noneMatch, parseAfter } from "./caching.ts";
-import { requestIdHeader } from "./request_id.ts";
-import { bytesResponse, CORS, type HeaderPairs, jsonResponse } from "./responses.ts";
-import type { Params, Route } from "./router.ts";
+import { CHAIN_PARAMETERS, type Operation, ref, STRING } from "./operation.ts";
+import { bytesResponse, type HeaderPairs, jsonResponse } from "./responses.ts";
+import type { Context, Params, Route } from "./router.ts";
 
 function primaryOf(params: Params): Primary {
   return primaryFromPath(params.scheme ?? "", params.id ?? "");
@@ -30,17 +30,13 @@ function notFound(primary: Primary): KezError {
 }
 
 /** The `304`, or the headers a `200` carries, for a chain with this head (§6.2). */
-function conditional(req: Request, head: StoredHead): Response | HeaderPairs {
+function conditional({ req, headers }: Context, head: StoredHead): Response | HeaderPairs {
   const etag = etagOf(head.hash);
-  const headers: HeaderPairs = [
-    ["etag", etag],
-    ["cache-control", "no-cache"],
-    requestIdHeader(req),
-  ];
+  const cached: HeaderPairs = [...headers, ["etag", etag], ["cache-control", "no-cache"]];
   if (noneMatch(req.headers.get("if-none-match"), etag)) {
-    return new Response(null, { status: 304, headers: [...headers, ...CORS] });
+    return new Response(null, { status: 304, headers: cached });
   }
-  return headers;
+  return cached;
 }
 
 /**
@@ -58,10 +54,33 @@ function chainResponse(req: Request, chain: StoredChain, headers: HeaderPairs): 
   const fields = res.headers;
   fields.set("content-type", "application/jsonl");
   fields.set("content-length", String(chain.byteLength));
-  for (const [name, value] of CORS) fields.set(name, value);
   for (const [name, value] of headers) fields.set(name, value);
   return res;
 }
+
+const POST_DOC: Operation = {
+  summary: "Appends the next event after the checks of §5, in their order; " +
+    "a read-only mirror (kez-sig-server mirror) answers 503 unavailable naming its upstream",
+  parameters: CHAIN_PARAMETERS,
+  requestBody: {
+    required: true,
+    description: "One envelope, at most 65,536 bytes; the request Content-Type is not checked",
+    content: { "application/json": { schema: ref("schemas", "Envelope") } },
+  },
+  ok: [201, "Stored and fsynced", "application/json", ref("schemas", "Appended")],
+  errors: [
+    "invalid_primary",
+    "request_timeout",
+    "payload_too_large",
+    "invalid_json",
+    "invalid_event",
+    "wrong_primary",
+    "conflict",
+    "invalid_signature",
+    "invalid_op",
+    "unavailable",
+  ],
+};
 
 /**
  * The routes of the sigchain API, in the order they are tried.
@@ -69,7 +88,7 @@ function chainResponse(req: Request, chain: StoredChain, headers: HeaderPairs): 
  * @param store where chains live
  * @param mirrorOf the upstream, when this server is its read-only mirror:
  *   then appends throw `unavailable` naming it
- * @returns the routes for {@linkcode route}
+ * @returns the routes for {@linkcode router}
  *
  * @example
  * ```ts
@@ -78,7 +97,8 @@ function chainResponse(req: Request, chain: StoredChain, headers: HeaderPairs): 
  * const store = SqliteStore.open(":memory:");
  * if (sigchainRoutes(store).length !== 4) throw new Error("four routes");
  * const post = sigchainRoutes(store, "https://kez.example").find((r) => r.method === "POST")!;
- * const refused = await Promise.resolve(post.handler(new Request("http://x/"), {}, "")).catch((e) => e);
+ * const ctx = { req: new Request("http://x/"), params: {}, search: "", headers: [] };
+ * const refused = await Promise.resolve(post.handler(ctx)).catch((e) => e);
  * if (refused.code !== "unavailable" || !refused.message.includes("https://kez.example")) {
  *   throw new Error("a mirror takes no appends");
  * }
@@ -91,40 +111,61 @@ export function sigchainRoutes(store: Store, mirrorOf?: string): Route[] {
     {
       method: "GET",
       pattern: path("/v1/healthz"),
-      handler: (req) => jsonResponse(200, { status: "ok" }, [requestIdHeader(req)]),
+      handler: ({ headers }) => jsonResponse(200, { status: "ok" }, headers),
+      doc: {
+        summary: "Tells that the server is up",
+        ok: [200, "Up", "application/json", ref("schemas", "Health")],
+        errors: [],
+      },
     },
     {
       method: "GET",
       pattern: path("/v1/sigchains/:scheme/:id"),
-      handler: async (req, params, search) => {
-        const primary = primaryOf(params);
+      handler: async (ctx) => {
+        const primary = primaryOf(ctx.params);
+        const { search } = ctx;
         const after = search === "" ? undefined : parseAfter(new URLSearchParams(search));
         const chain = await store.readChain(primary, after === undefined ? {} : { after });
         if (chain === null) throw notFound(primary);
-        const headers = conditional(req, chain.head);
+        const headers = conditional(ctx, chain.head);
         if (headers instanceof Response) {
           if (!(chain.jsonl instanceof Uint8Array)) void chain.jsonl.cancel();
           return headers;
         }
-        return chainResponse(req, chain, headers);
+        return chainResponse(ctx.req, chain, headers);
+      },
+      doc: {
+        summary: "A chain as JSONL: each event's JCS(envelope) and a newline, in seq order (§6)",
+        parameters: [...CHAIN_PARAMETERS, ref("parameters", "After")],
+        ok: [200, "The events (after `after`, when given)", "application/jsonl", STRING],
+        conditional: true,
+        errors: ["invalid_primary", "invalid_query", "not_found", "unavailable"],
       },
     },
     {
       method: "GET",
       pattern: path("/v1/sigchains/:scheme/:id/head"),
-      handler: async (req, params) => {
-        const primary = primaryOf(params);
+      handler: async (ctx) => {
+        const primary = primaryOf(ctx.params);
         const head = await store.readHead(primary);
         if (head === null) throw notFound(primary);
-        const headers = conditional(req, head);
+        const headers = conditional(ctx, head);
         if (headers instanceof Response) return headers;
         return bytesResponse(200, head.bytes, "application/json", headers);
+      },
+      doc: {
+        summary: "The chain's last event, JCS(envelope) without a newline (§6)",
+        parameters: CHAIN_PARAMETERS,
+        ok: [200, "The head event", "application/json", ref("schemas", "Envelope")],
+        conditional: true,
+        errors: ["invalid_primary", "not_found", "unavailable"],
       },
     },
     {
       method: "POST",
       pattern: path("/v1/sigchains/:scheme/:id/events"),
-      handler: async (req, params) => {
+      appends: true,
+      handler: async ({ req, params, headers }) => {
         if (mirrorOf !== undefined) {
           throw new KezError(
             "unavailable",
@@ -137,8 +178,9 @@ export function sigchainRoutes(store: Store, mirrorOf?: string): Route[] {
         checkPrimary(envelope, primary.text);
         const { seq, hash, index } = await store.append(toChainEvent(envelope));
         const created = index === undefined ? { seq, hash } : { seq, hash, index };
-        return jsonResponse(201, created, [requestIdHeader(req)]);
+        return jsonResponse(201, created, headers);
       },
+      doc: POST_DOC,
     },
   ];
 }

@@ -1,13 +1,12 @@
 /**
- * Operations: metrics, the OpenAPI document, and the maintenance commands
+ * Operations: metrics and the maintenance commands
  * (online backup, a full audit of the database, statistics, a health check).
  *
  * @example
  * ```ts
- * import { Metrics, openApiDocument } from "./mod.ts";
+ * import { Metrics } from "./mod.ts";
  * const text = await new Metrics().render();
  * if (!text.includes("kez_events_appended_total 0")) throw new Error(text);
- * if (!openApiDocument({ metrics: true })) throw new Error("a document");
  * ```
  *
  * @module
@@ -17,7 +16,6 @@ export * from "./backup.ts";
 export * from "./healthcheck.ts";
 export * from "./maintenance.ts";
 export * from "./metrics.ts";
-export * from "./openapi.ts";
 export * from "./read_only.ts";
 export * from "./request_series.ts";
 export * from "./stats.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { appRoutes, routeLabel, STATUS } from "../../lib/http/mod.ts";
+import { appRoutes, openApiDocument, routeLabel, STATUS } from "../../lib/http/mod.ts";
 import { createLogger } from "../../lib/log/mod.ts";
-import { Metrics, openApiDocument } from "../../lib/ops/mod.ts";
+import { Metrics, VERSION } from "../../lib/ops/mod.ts";
 import { SqliteStore } from "../../lib/store/mod.ts";
 import { withServer } from "../support/test_server.ts";
 
@@ -21,7 +21,7 @@ function codesOf(response: Response): string[] {
   return schema?.properties?.error?.properties?.code?.enum ?? [];
 }
 
-Deno.test("OpenAPI: the document and the router describe the same routes", async (t) => {
+Deno.test("OpenAPI: the document is built from the routes the app answers", async (t) => {
   const plain = SqliteStore.open(":memory:");
   const logged = SqliteStore.open(":memory:", {
     log: { origin: "example.com/log", seed: new Uint8Array(32) },
@@ -35,28 +35,18 @@ Deno.test("OpenAPI: the document and the router describe the same routes", async
     await t.step(`with metrics ${metrics ? "on" : "off"}, log ${log ? "on" : "off"}`, () => {
       const store = log ? logged : plain;
       const routes = appRoutes({ store, logger, metrics: metrics ? new Metrics() : undefined });
-      const doc = openApiDocument({ metrics, log }) as Document;
+      const doc = openApiDocument(routes, VERSION) as unknown as Document;
       assert.equal(doc.openapi, "3.1.0");
       for (const route of routes) {
-        const item = doc.paths[routeLabel(route.pattern)];
-        assert.ok(item, `${route.pattern.pathname} is in the document`);
+        const item = doc.paths[routeLabel(route.pattern)]!;
         const method = route.method.toLowerCase();
         assert.ok(item[method], `${method} ${route.pattern.pathname}`);
         if (method === "get") assert.ok(item.head, `head ${route.pattern.pathname}`);
         assert.ok(item.options, `options ${route.pattern.pathname}`);
       }
-      for (const [path, item] of Object.entries(doc.paths)) {
-        for (const method of Object.keys(item)) {
-          if (method === "options") continue;
-          const wanted = method === "head" ? "GET" : method.toUpperCase();
-          assert.ok(
-            routes.some((r) => routeLabel(r.pattern) === path && r.method === wanted),
-            `${method} ${path} is a route`,
-          );
-        }
-      }
       assert.equal("/metrics" in doc.paths, metrics);
       assert.equal("/v1/log/checkpoint" in doc.paths, log);
+      assert.ok("/v1/openapi.json" in doc.paths, "the document describes itself");
     });
   }
   await plain.close();
@@ -64,7 +54,12 @@ Deno.test("OpenAPI: the document and the router describe the same routes", async
 });
 
 Deno.test("OpenAPI: every error code, each at its status", async (t) => {
-  const doc = openApiDocument({ metrics: true, log: true }) as Document;
+  const store = SqliteStore.open(":memory:", {
+    log: { origin: "example.com/log", seed: new Uint8Array(32) },
+  });
+  const routes = appRoutes({ store, logger: createLogger("error"), metrics: new Metrics() });
+  const doc = openApiDocument(routes, VERSION) as unknown as Document;
+  await store.close();
   const all = Object.keys(STATUS);
   await t.step("the Error schema lists every code of the protocol", () => {
     assert.deepEqual(doc.components.schemas.Error.properties!.error!.properties!.code!.enum, all);
@@ -97,13 +92,15 @@ Deno.test("OpenAPI: GET /v1/openapi.json serves the document", async () => {
     const res = await s.request("GET", "/v1/openapi.json");
     assert.equal(res.status, 200);
     assert.equal(res.headers.get("content-type"), "application/json");
-    assert.deepEqual(res.json(), openApiDocument({ metrics: false }));
+    const doc = res.json() as Document;
+    assert.equal(doc.openapi, "3.1.0");
+    assert.ok(doc.paths["/v1/sigchains/{scheme}/{id}/events"]?.post, "the POST route");
   });
 });
 
 Deno.test("OpenAPI: the documented statuses are the ones answered", async (t) => {
   await withServer(async (s) => {
-    const doc = openApiDocument({ metrics: false }) as Document;
+    const doc = (await s.request("GET", "/v1/openapi.json")).json() as Document;
     const primary = "ed25519/d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
     for (const [path, item] of Object.entries(doc.paths)) {
       const concrete = path.replace("{scheme}/{id}", primary);
