@@ -3,18 +3,37 @@ import { DatabaseSync } from "node:sqlite";
 import { monitorPath } from "../../lib/cli/mod.ts";
 import { hashLine } from "../../lib/protocol/mod.ts";
 import { type TestServer, withServer } from "../support/test_server.ts";
+import { waitFor } from "../support/wait_for.ts";
 import { addAndPublish, kezIn, newIdentity, withDirs, withLog } from "./kez_support.ts";
 
-/** Changes the server's database through another connection, as another process would. */
-async function behindTheServer(server: TestServer, sql: string, ...params: (string | number)[]) {
+/**
+ * Changes one chain in the server's database through another connection, as
+ * another process would, and waits until the server serves the chain the
+ * database now holds (it notices other writers by polling PRAGMA data_version).
+ */
+async function behindTheServer(
+  server: TestServer,
+  primary: string,
+  sql: string,
+  ...params: (string | number)[]
+) {
+  const [scheme, id] = primary.split(":") as [string, string];
   const db = new DatabaseSync(server.dbPath);
+  let held: string;
   try {
     db.prepare(sql).run(...params);
+    const rows = db.prepare(
+      `SELECT envelope_json FROM sigchain_events
+       WHERE primary_scheme = ? AND primary_id = ? ORDER BY seq`,
+    ).all(scheme, id) as { envelope_json: string }[];
+    held = rows.map((row) => `${row.envelope_json}\n`).join("");
   } finally {
     db.close();
   }
-  // The server looks for other writers (PRAGMA data_version) every 25 ms.
-  await new Promise((resolve) => setTimeout(resolve, 60));
+  await waitFor(
+    async () => (await server.request("GET", `/v1/sigchains/${scheme}/${id}`)).text === held,
+    { what: `the server to serve the changed chain of ${primary}` },
+  );
 }
 
 /** The log index of an event line, from the server's entries feed. */
@@ -98,6 +117,7 @@ Deno.test("monitor() reports a withheld event", async () => {
       const [scheme, id] = primary.split(":") as [string, string];
       await behindTheServer(
         server,
+        primary,
         "DELETE FROM sigchain_events WHERE primary_scheme = ? AND primary_id = ? AND seq = 2",
         scheme,
         id,
@@ -153,6 +173,7 @@ Deno.test("an event inserted behind the server's back: the fetch alarm and the m
       const [scheme, id] = primary.split(":") as [string, string];
       await behindTheServer(
         server,
+        primary,
         `INSERT INTO sigchain_events
            (primary_scheme, primary_id, seq, envelope_json, envelope_hash, created_at)
          VALUES (?, ?, 2, ?, ?, ?)`,
@@ -219,6 +240,7 @@ Deno.test("an event replaced behind the server's back: the fetch alarm and the m
       const [scheme, id] = primary.split(":") as [string, string];
       await behindTheServer(
         server,
+        primary,
         `UPDATE sigchain_events SET envelope_json = ?, envelope_hash = ?
          WHERE primary_scheme = ? AND primary_id = ? AND seq = 2`,
         swapped,

@@ -8,7 +8,8 @@ import {
 import { UpstreamPin } from "../../lib/mirror/mod.ts";
 import { ChainAuthor } from "../support/chain_author.ts";
 import { runBinary, spawnServer } from "../support/binary.ts";
-import { get, newSeed, post, publish, startUpstream, waitFor } from "./mirror_support.ts";
+import { get, newSeed, post, publish, startUpstream } from "./mirror_support.ts";
+import { waitFor } from "../support/wait_for.ts";
 import { withDir } from "../support/temp_dir.ts";
 
 function parse(args: string[], env: Record<string, string> = {}): Command {
@@ -111,9 +112,9 @@ Deno.test("mirror command: the binary", async (t) => {
       try {
         const size = async () =>
           Number((await get(mirror.base, "/v1/log/checkpoint")).text.split("\n")[1]);
-        await waitFor("the mirror to catch up", async () => (await size()) === 4);
+        await waitFor(async () => (await size()) === 4, { what: "the mirror to catch up" });
         await publish(upstream.base, authors, 1, "b");
-        await waitFor("the mirror to follow", async () => (await size()) === 6);
+        await waitFor(async () => (await size()) === 6, { what: "the mirror to follow" });
         const author = authors[0]!;
         const refused = await post(mirror.base, author, author.next("add", "github:x"));
         assert.equal(refused.status, 503);

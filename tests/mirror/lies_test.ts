@@ -10,8 +10,8 @@ import {
   startMirror,
   startUpstream,
   tamper,
-  waitFor,
 } from "./mirror_support.ts";
+import { waitFor } from "../support/wait_for.ts";
 import { withDir } from "../support/temp_dir.ts";
 
 /** Posts events in this order, each expected to be stored. */
@@ -29,7 +29,7 @@ function rewrite(db: string, index: number, line: string): void {
 }
 
 async function halted(mirror: RunningMirror) {
-  await waitFor("the mirror to stop following", () => mirror.follower.halted !== null);
+  await waitFor(() => mirror.follower.halted !== null, { what: "the mirror to stop following" });
   await mirror.follower.finished;
   const evidence = mirror.follower.halted!;
   assert.ok(mirror.logs.some((l) => l.includes("ERROR") && l.includes(evidence.message)));

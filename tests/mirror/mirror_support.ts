@@ -14,6 +14,7 @@ import type { Envelope } from "../../lib/protocol/mod.ts";
 import { SqliteStore } from "../../lib/store/mod.ts";
 import { parseCheckpoint } from "../../lib/tlog/mod.ts";
 import type { ChainAuthor } from "../support/chain_author.ts";
+import { waitFor } from "../support/wait_for.ts";
 
 /** The upstream log's origin in these tests. */
 export const UPSTREAM_ORIGIN = "upstream.test/log";
@@ -185,36 +186,16 @@ export async function treeOf(base: string): Promise<{ size: number; root: string
 }
 
 /**
- * Waits until a condition holds.
- *
- * @param what the condition, for the failure message
- * @param check the condition
- * @param timeoutMs how long to wait
- * @throws {Error} when it does not hold in time
- */
-export async function waitFor(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/**
  * Waits until a mirror's tree has the size of its upstream's, with no halt.
  *
  * @param mirror the mirror
  * @param upstream the upstream
  */
 export async function caughtUp(mirror: RunningMirror, upstream: Running): Promise<void> {
-  await waitFor("the mirror to catch up", () => {
+  await waitFor(() => {
     if (mirror.follower.halted !== null) throw mirror.follower.halted;
     return mirror.store.log!.checkpoint().size === upstream.store.log!.checkpoint().size;
-  });
+  }, { what: "the mirror to catch up" });
 }
 
 /**

@@ -8,8 +8,8 @@ import {
   startMirror,
   startUpstream,
   treeOf,
-  waitFor,
 } from "./mirror_support.ts";
+import { waitFor } from "../support/wait_for.ts";
 import { withDir } from "../support/temp_dir.ts";
 
 Deno.test("mirror: survives restarts and upstream outages", async (t) => {
@@ -29,8 +29,8 @@ Deno.test("mirror: survives restarts and upstream outages", async (t) => {
         assert.equal(pin.kept?.size, 6, "the kept checkpoint is the one it reached");
         mirror = await startMirror(mirrorDb, upstream.base, mirrorSeed);
         await waitFor(
-          "only the new entries to be copied",
           () => mirror.logs.some((l) => l.includes("mirrored 4 entries") && l.includes("size 10")),
+          { what: "only the new entries to be copied" },
         );
         assert.ok(!mirror.logs.some((line) => line.includes("pinned")), "the key stays pinned");
         assert.deepEqual(await treeOf(mirror.base), await treeOf(upstream.base));
@@ -39,7 +39,7 @@ Deno.test("mirror: survives restarts and upstream outages", async (t) => {
       await t.step("waits out an upstream outage, then catches up on the same port", async () => {
         const port = upstream.port;
         await upstream.close();
-        await waitFor("a warning", () => mirror.logs.some((l) => l.includes("WARN")));
+        await waitFor(() => mirror.logs.some((l) => l.includes("WARN")), { what: "a warning" });
         assert.match(
           mirror.logs.find((l) => l.includes("WARN"))!,
           /Cannot follow upstream http:\/\/127\.0\.0\.1:\d+ now, retrying in \d+ ms: Cannot reach/,
@@ -49,8 +49,8 @@ Deno.test("mirror: survives restarts and upstream outages", async (t) => {
         await caughtUp(mirror, upstream);
         // Said once the round that copied the entries ends, which can be just after the catch-up.
         await waitFor(
-          "the mirror to say it follows again",
           () => mirror.logs.some((l) => l.includes("following upstream") && l.includes("again")),
+          { what: "the mirror to say it follows again" },
         );
         assert.deepEqual(await treeOf(mirror.base), await treeOf(upstream.base));
       });
