@@ -18,6 +18,23 @@ export interface Evidence {
 }
 
 /**
+ * The kept checkpoint as evidence: the largest verified for a log before
+ * the check that failed.
+ *
+ * @param note the kept checkpoint's signed note, or null when none is kept yet
+ * @returns the evidence, whose text is `none` when nothing was kept
+ *
+ * @example
+ * ```ts
+ * import { keptCheckpointEvidence } from "./log_alarm.ts";
+ * if (keptCheckpointEvidence(null).text !== "none") throw new Error("unexpected");
+ * ```
+ */
+export function keptCheckpointEvidence(note: string | null): Evidence {
+  return { name: "kept checkpoint (the largest verified before)", text: note ?? "none" };
+}
+
+/**
  * A check of a server's log failed. Never to be silently accepted: the
  * evidence (the kept and the served checkpoints at least) goes to the user.
  * Its code is `conflict`: what the server shows conflicts with what it, or
@@ -54,5 +71,28 @@ export class LogAlarm extends KezError {
     this.name = "LogAlarm";
     this.server = server;
     this.evidence = evidence;
+  }
+
+  /**
+   * The evidence for people: each item verbatim but its final newline,
+   * between a `-----BEGIN <name>-----` and an `-----END <name>-----` line.
+   *
+   * @returns the items, each line ending in a newline
+   *
+   * @example
+   * ```ts
+   * import { LogAlarm } from "./log_alarm.ts";
+   * const alarm = new LogAlarm("http://localhost:7878", "Cannot verify checkpoint of http://localhost:7878: bad", [
+   *   { name: "served checkpoint", text: "example.com/log\n0\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n" },
+   * ]);
+   * if (!alarm.report().startsWith("-----BEGIN served checkpoint-----\nexample.com/log\n0\n")) {
+   *   throw new Error(alarm.report());
+   * }
+   * ```
+   */
+  report(): string {
+    return this.evidence.map(({ name, text }) =>
+      `-----BEGIN ${name}-----\n${text.replace(/\n$/, "")}\n-----END ${name}-----\n`
+    ).join("");
   }
 }

@@ -1,8 +1,9 @@
 /**
  * What a client does with a server's transparency log (spec §10.4): trust its
  * key (pinned, or on first use, and say so), check every checkpoint it serves
- * against the largest one kept, check that the head it served is in the log,
- * and raise a {@linkcode LogAlarm} with the evidence when anything fails.
+ * against the largest one kept (with {@linkcode CheckpointChecker}), check
+ * that the head it served is in the log, and raise a {@linkcode LogAlarm}
+ * with the evidence when anything fails.
  *
  * @module
  */
@@ -11,15 +12,18 @@ import { type ChainEvent, KezError } from "../protocol/mod.ts";
 import {
   type Checkpoint,
   formatVerifierKey,
-  openCheckpoint,
   openTlogProof,
   parseVerifierKey,
-  TlogError,
   type VerifierKey,
 } from "../tlog/mod.ts";
-import { type Evidence, LogAlarm } from "./log_alarm.ts";
+import {
+  CheckpointChecker,
+  type SmallerCheckpointPolicy,
+  type TrustedLog,
+  type VerifiedCheckpoint,
+} from "./checkpoint_checker.ts";
+import { type Evidence, keptCheckpointEvidence, LogAlarm } from "./log_alarm.ts";
 import { LogApi } from "./log_api.ts";
-import { type ConsistencyProver, largerConsistent, type VerifiedCheckpoint } from "./log_check.ts";
 import type { LogStateStore } from "./log_state.ts";
 import type { FetchFn } from "./http.ts";
 
@@ -36,16 +40,11 @@ export interface LogVerifierOptions {
    * (a server without a log); silent by default.
    */
   readonly onWarning?: (message: string) => void;
-}
-
-/** A server's log and the key it is checked with. */
-export interface TrustedLog {
-  /** The server's log routes. */
-  readonly api: LogApi;
-  /** The log's verifier key. */
-  readonly key: VerifierKey;
-  /** True when the user pinned the key, false when it was trusted on first use. */
-  readonly pinned: boolean;
+  /**
+   * What a served checkpoint smaller than the kept one means; `"prove"` by
+   * default, since a client may reach an honest log through a stale cache.
+   */
+  readonly smaller?: SmallerCheckpointPolicy;
 }
 
 /** A server's latest checkpoint, verified and found consistent with the kept one. */
@@ -88,6 +87,7 @@ export interface ProvedEvent {
  */
 export class LogVerifier {
   readonly #state: LogStateStore;
+  readonly #checker: CheckpointChecker;
   readonly #options: LogVerifierOptions;
   readonly #logs = new Map<string, Promise<TrustedLog | null>>();
   readonly #warned = new Set<string>();
@@ -95,10 +95,12 @@ export class LogVerifier {
 
   /**
    * @param state where trusted keys and kept checkpoints live
-   * @param options the `fetch`, the abort signal, where warnings go
+   * @param options the `fetch`, the abort signal, where warnings go, the
+   *   policy for a smaller checkpoint
    */
   constructor(state: LogStateStore, options: LogVerifierOptions = {}) {
     this.#state = state;
+    this.#checker = new CheckpointChecker(state, { smaller: options.smaller ?? "prove" });
     this.#options = options;
   }
 
@@ -163,7 +165,7 @@ export class LogVerifier {
   /**
    * Checks a server's latest checkpoint: its signature with the trusted key,
    * and its consistency with the largest checkpoint kept, which it replaces
-   * when larger.
+   * when larger (see {@linkcode CheckpointChecker.check}).
    *
    * @param server the server's base URL
    * @returns the log and its checkpoints, or null when the server has no log
@@ -197,48 +199,14 @@ export class LogVerifier {
   }
 
   async #keptEvidence(log: TrustedLog): Promise<Evidence> {
-    return keptEvidence(await this.#state.readCheckpoint(log.key));
+    return keptCheckpointEvidence(await this.#state.readCheckpoint(log.key));
   }
 
-  /** Verifies a served checkpoint and its consistency with the kept one; keeps the larger. */
+  /** Checks a served checkpoint against the kept one, and keeps the larger. */
   async #accept(log: TrustedLog, served: Evidence, more: Evidence[]): Promise<LogView> {
-    const { server } = log.api;
-    const keptNote = await this.#state.readCheckpoint(log.key);
-    const alarm = (why: string, cause?: unknown) =>
-      new LogAlarm(
-        server,
-        `Cannot verify checkpoint of ${server}: ${why}`,
-        [keptEvidence(keptNote), served, ...more],
-        { cause },
-      );
-    let kept: VerifiedCheckpoint | null = null;
-    if (keptNote !== null) {
-      try {
-        kept = { note: keptNote, checkpoint: openCheckpoint(keptNote, log.key) };
-      } catch (e) {
-        throw alarm(`the kept checkpoint does not verify with the log key: ${reason(e)}`, e);
-      }
-    }
-    let checkpoint;
-    try {
-      checkpoint = openCheckpoint(served.text, log.key);
-    } catch (e) {
-      const trust = log.pinned ? "pinned" : "trusted (on first use)";
-      throw alarm(
-        `it does not verify with the ${trust} log key ${formatVerifierKey(log.key)}: ${reason(e)}`,
-        e,
-      );
-    }
-    const verified = { note: served.text, checkpoint };
-    let larger;
-    try {
-      larger = await largerConsistent(kept, verified, prover(log.api));
-    } catch (e) {
-      if (e instanceof TlogError) throw alarm(e.message, e);
-      throw e;
-    }
-    if (larger !== kept) await this.#state.writeCheckpoint(log.key, larger.note);
-    return { log, served: verified, kept: larger };
+    const checked = await this.#checker.check(log, served, more);
+    await this.#checker.keep(log, checked);
+    return { log, served: checked.served, kept: checked.larger };
   }
 
   /**
@@ -331,10 +299,6 @@ export class LogVerifier {
   }
 }
 
-function keptEvidence(note: string | null): Evidence {
-  return { name: "kept checkpoint (the largest verified before)", text: note ?? "none" };
-}
-
 function parseKey(text: string, server: string): VerifierKey {
   try {
     return parseVerifierKey(text);
@@ -343,22 +307,6 @@ function parseKey(text: string, server: string): VerifierKey {
       cause,
     });
   }
-}
-
-/** A consistency prover on a server; a server that cannot prove is evidence, not an outage. */
-function prover(api: LogApi): ConsistencyProver {
-  return async (from, to) => {
-    try {
-      return await api.consistency(from, to);
-    } catch (e) {
-      if (!(e instanceof KezError) || e.code === "unavailable" || e.code === "internal") throw e;
-      throw new TlogError(
-        `the server cannot prove that the tree of size ${from} is a prefix of the tree of ` +
-          `size ${to}: ${e.message}`,
-        { cause: e },
-      );
-    }
-  };
 }
 
 function reason(e: unknown): string {

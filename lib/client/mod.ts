@@ -34,6 +34,7 @@
 export { KezError } from "../protocol/mod.ts";
 export * from "./active.ts";
 export * from "./author.ts";
+export * from "./checkpoint_checker.ts";
 export * from "./client.ts";
 export * from "./compare.ts";
 export * from "./fetch_chain.ts";
@@ -42,7 +43,6 @@ export * from "./identity.ts";
 export * from "./incremental.ts";
 export * from "./log_alarm.ts";
 export * from "./log_api.ts";
-export * from "./log_check.ts";
 export * from "./log_monitor.ts";
 export * from "./log_replay.ts";
 export * from "./log_state.ts";
