@@ -1,8 +1,8 @@
 /**
- * The alarm of spec §10.4: a server's transparency log failed a check, which
- * is evidence that the server shows different logs to different clients, or
- * serves what its log does not hold. It carries that evidence verbatim, so
- * that someone else can check it.
+ * The alarm of spec §10.4, of `kez` and of the mirror alike: a server's
+ * transparency log failed a check, which is evidence that the server shows
+ * different logs to different clients, or serves what its log does not hold.
+ * It carries that evidence verbatim, so that someone else can check it.
  *
  * @module
  */

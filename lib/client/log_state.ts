@@ -1,8 +1,10 @@
 /**
- * What a client keeps between runs to check logs (spec §10.4): the log key it
- * trusts for each server, pinned or trusted on first use, and the largest
- * checkpoint it has verified for each log. Where it is kept is the caller's
- * choice: files for the CLI, memory or `localStorage` in a browser.
+ * The one pin store of spec §10.4: what a client, or a mirror, keeps between
+ * runs to check logs — the log key it trusts for each server, pinned or
+ * trusted on first use, and the largest checkpoint it has verified for each
+ * log. Where it is kept is the caller's choice: files under `$KEZ_HOME` for
+ * `kez`, one file beside its database for a mirror, memory or `localStorage`
+ * in a browser.
  *
  * @module
  */

@@ -1,28 +1,35 @@
 /**
  * The mirror's loop: follow an upstream's transparency log, re-check every
  * entry through the store's own append path, and check the upstream's signed
- * checkpoints against the mirror's own tree (spec §10.4). Outages are waited
- * out; a lie stops the loop for good, with its evidence logged.
+ * checkpoints with the client's {@linkcode CheckpointChecker} and against the
+ * mirror's own tree (spec §10.4). Outages are waited out; a lie stops the
+ * loop for good, with its {@linkcode LogAlarm} logged.
  *
  * @module
  */
 
-import { LogApi, MAX_ENTRIES_PAGE } from "../client/mod.ts";
+import {
+  type CheckedCheckpoint,
+  CheckpointChecker,
+  type Evidence,
+  keptCheckpointEvidence,
+  LogAlarm,
+  LogApi,
+  type LogStateStore,
+  MAX_ENTRIES_PAGE,
+  type TrustedLog,
+} from "../client/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import { type ChainEvent, equalBytes, KezError } from "../protocol/mod.ts";
 import type { AppendResult, TransparencyLog } from "../store/mod.ts";
 import {
-  type Checkpoint,
   emptyRoot,
   encodeBase64,
-  openCheckpoint,
-  TlogError,
+  formatVerifierKey,
+  parseVerifierKey,
   verifyConsistency,
 } from "../tlog/mod.ts";
-import { type EvidenceDetails, MirrorEvidence } from "./evidence.ts";
 import { feedEvent } from "./feed_event.ts";
-
-import type { KeptCheckpoint, UpstreamPin } from "./upstream_pin.ts";
 
 /** What the follower needs of the store: its log, and appends that keep their order. */
 export interface MirrorStore {
@@ -45,8 +52,11 @@ export interface FollowerOptions {
   readonly upstream: string;
   /** How long one request to the upstream may take, in milliseconds; 10 s by default. */
   readonly timeoutMs?: number;
-  /** The pinned upstream key and the kept checkpoint. */
-  readonly pin: UpstreamPin;
+  /**
+   * Where the upstream's key and the largest checkpoint verified are kept:
+   * an {@linkcode UpstreamPin}, which holds one upstream whatever its address.
+   */
+  readonly pin: LogStateStore;
   /** Where progress, warnings and evidence go. */
   readonly logger: Logger;
   /** How long to wait between polls once caught up, in milliseconds; 1000 by default. */
@@ -98,13 +108,16 @@ export class Follower {
   readonly #store: MirrorStore;
   readonly #log: TransparencyLog;
   readonly #upstream: LogApi;
-  readonly #pin: UpstreamPin;
+  readonly #pin: LogStateStore;
+  // A smaller checkpoint is refused: the mirror polls its upstream directly
+  // and has copied the larger tree already, so a shrinking log is a rollback.
+  readonly #checker: CheckpointChecker;
   readonly #logger: Logger;
   readonly #pollMs: number;
   readonly #maxBackoffMs: number;
   readonly #stop = new AbortController();
-  #halted: MirrorEvidence | null = null;
-  #keyChecked = false;
+  #halted: LogAlarm | null = null;
+  #trusted: TrustedLog | null = null;
   #finished: Promise<void> = Promise.resolve();
 
   private constructor(options: FollowerOptions, log: TransparencyLog) {
@@ -121,6 +134,7 @@ export class Follower {
         }),
     });
     this.#pin = options.pin;
+    this.#checker = new CheckpointChecker(options.pin, { smaller: "refuse" });
     this.#logger = options.logger;
     this.#pollMs = options.pollMs ?? 1000;
     this.#maxBackoffMs = options.maxBackoffMs ?? 30_000;
@@ -143,8 +157,8 @@ export class Follower {
     return follower;
   }
 
-  /** The evidence the follower stopped on, or null while it follows (or was stopped). */
-  get halted(): MirrorEvidence | null {
+  /** The alarm the follower stopped on, with its evidence, or null while it follows (or was stopped). */
+  get halted(): LogAlarm | null {
     return this.#halted;
   }
 
@@ -174,9 +188,13 @@ export class Follower {
         caughtUp = await this.#step();
       } catch (e) {
         if (signal.aborted) break;
-        if (e instanceof MirrorEvidence) {
+        if (e instanceof LogAlarm) {
           this.#halted = e;
-          this.#logger.error(e.report());
+          this.#logger.error(
+            `${e.message}\nThe mirror stopped following and keeps serving what it has. The ` +
+              `evidence follows, each item verbatim (but its final newline) between its lines:\n` +
+              e.report(),
+          );
           return;
         }
         this.#logger.warn(
@@ -203,18 +221,21 @@ export class Follower {
    * @returns true when there was nothing new to copy
    */
   async #step(): Promise<boolean> {
-    await this.#checkKey();
+    const log = await this.#trust();
     const note = await this.#upstream.checkpoint();
     if (note === null) throw this.#noLog("/v1/log/checkpoint");
-    const kept = this.#pin.kept;
-    if (note === kept?.note && this.#log.checkpoint().size === kept.size) return true;
-    const checkpoint = this.#open(note);
-    await this.#checkConsistent(kept, checkpoint, note);
+    const served = {
+      name: `served checkpoint (${this.#upstream.server}/v1/log/checkpoint)`,
+      text: note,
+    };
+    const checked = await this.#checker.check(log, served, this.#more(log));
+    const { checkpoint } = checked.served;
     const start = this.#log.checkpoint().size;
+    if (checked.larger === checked.kept && start === checkpoint.size) return true;
     let size = start;
     let reported = performance.now();
     while (size < checkpoint.size) {
-      size = await this.#copy(size, checkpoint.size, note);
+      size = await this.#copy(size, checkpoint.size, log, checked);
       if (size < checkpoint.size && performance.now() - reported >= PROGRESS_MS) {
         reported = performance.now();
         this.#logger.info(
@@ -222,8 +243,8 @@ export class Follower {
         );
       }
     }
-    await this.#compareRoots(checkpoint, note);
-    await this.#pin.keep(note);
+    await this.#compareRoots(log, checked);
+    await this.#checker.keep(log, checked);
     if (size > start) {
       this.#logger.info(
         `mirrored ${
@@ -234,26 +255,38 @@ export class Follower {
     return size === start;
   }
 
-  /** Pins the upstream's key on first contact; refuses a key other than the pinned one. */
-  async #checkKey(): Promise<void> {
-    if (this.#keyChecked) return;
+  /**
+   * The upstream's log, checked once per run: its key is pinned on first
+   * contact, and a key other than the pinned one is refused.
+   */
+  async #trust(): Promise<TrustedLog> {
+    if (this.#trusted !== null) return this.#trusted;
+    const { server } = this.#upstream;
     const served = await this.#upstream.key();
     if (served === null) throw this.#noLog("/v1/log/key");
-    const pinned = this.#pin.keyText;
-    if (pinned === null) {
+    let trusted = await this.#pin.readKey(server);
+    if (trusted === null) {
       try {
-        await this.#pin.pinKey(served);
+        parseVerifierKey(served);
       } catch (e) {
-        if (e instanceof SyntaxError) {
-          throw new Error(`Cannot read the key of ${this.#upstream.server}: ${e.message}`);
-        }
-        throw e;
+        throw new Error(`Cannot read the key of ${server}: ${(e as Error).message}`);
       }
-      this.#logger.info(`pinned the log key of ${this.#upstream.server} on first use: ${served}`);
-    } else if (served !== pinned) {
-      throw this.#evidence(`its log key ${served} is not the pinned key ${pinned}`, {});
+      trusted = { key: served, pinned: false };
+      await this.#pin.writeKey(server, trusted);
+      this.#logger.info(`pinned the log key of ${server} on first use: ${served}`);
+    } else if (served !== trusted.key) {
+      const key = parseVerifierKey(trusted.key);
+      throw this.#alarm(`its log key ${served} is not the pinned key ${trusted.key}`, [
+        keptCheckpointEvidence(await this.#pin.readCheckpoint(key)),
+        ...this.#more({ key }),
+      ]);
     }
-    this.#keyChecked = true;
+    this.#trusted = {
+      api: this.#upstream,
+      key: parseVerifierKey(trusted.key),
+      pinned: trusted.pinned,
+    };
+    return this.#trusted;
   }
 
   /** An upstream that answers 404 on a log route: down or misconfigured, so retried. */
@@ -261,57 +294,17 @@ export class Follower {
     return new Error(`${this.#upstream.server} serves no transparency log (404 on ${route})`);
   }
 
-  /** The checkpoint, verified with the pinned key: a bad signature is evidence. */
-  #open(note: string): Checkpoint {
-    try {
-      return openCheckpoint(note, this.#pin.key!);
-    } catch (e) {
-      if (e instanceof TlogError) {
-        throw this.#evidence(`its checkpoint does not verify: ${e.message}`, {
-          upstreamCheckpoint: note,
-        });
-      }
-      throw new Error(
-        `Cannot read the checkpoint of ${this.#upstream.server}: ${(e as Error).message}`,
-      );
-    }
-  }
-
-  /** The new checkpoint must extend the largest one verified before (spec §10.4). */
-  async #checkConsistent(
-    kept: KeptCheckpoint | null,
-    checkpoint: Checkpoint,
-    note: string,
-  ): Promise<void> {
-    if (kept === null) return;
-    const material = { upstreamCheckpoint: note, earlierCheckpoint: kept.note };
-    if (checkpoint.size < kept.size) {
-      throw this.#evidence(
-        `its checkpoint at size ${checkpoint.size} is older than one it signed at size ${kept.size}`,
-        material,
-      );
-    }
-    if (checkpoint.size === kept.size || kept.size === 0) {
-      if (checkpoint.size === kept.size && !equalBytes(checkpoint.root, kept.root)) {
-        throw this.#evidence(`it signed two roots at size ${kept.size}`, material);
-      }
-      return;
-    }
-    const proof = await this.#upstream.consistency(kept.size, checkpoint.size);
-    if (!verifyConsistency(kept.size, checkpoint.size, kept.root, checkpoint.root, proof)) {
-      throw this.#evidence(
-        `its checkpoint at size ${checkpoint.size} is not consistent with the one at size ${kept.size}`,
-        material,
-      );
-    }
-  }
-
   /**
    * Copies one page of entries, from the mirror's size towards `to`.
    *
    * @returns the mirror's size after it
    */
-  async #copy(from: number, to: number, note: string): Promise<number> {
+  async #copy(
+    from: number,
+    to: number,
+    log: TrustedLog,
+    checked: CheckedCheckpoint,
+  ): Promise<number> {
     const lines = (await this.#upstream.entries(from, Math.min(MAX_ENTRIES_PAGE, to - from)))
       .slice(0, to - from);
     if (lines.length === 0) {
@@ -319,13 +312,17 @@ export class Follower {
         `${this.#upstream.server} serves no entry at ${from}, below its checkpoint's size ${to}`,
       );
     }
+    const entry = (index: number): Evidence => ({
+      name: `served entry (${this.#upstream.server}/v1/log/entries, index ${index})`,
+      text: lines[index - from]!,
+    });
     const invalid = (index: number, e: unknown) => {
       const { code, message } = e as KezError;
-      return this.#evidence(`its entry at index ${index} is invalid: ${code}: ${message}`, {
-        index,
-        line: lines[index - from],
-        upstreamCheckpoint: note,
-      });
+      return this.#alarm(`its entry at index ${index} is invalid: ${code}: ${message}`, [
+        ...checked.evidence,
+        entry(index),
+        ...this.#more(log),
+      ]);
     };
     const events: ChainEvent[] = [];
     for (const [i, line] of lines.entries()) {
@@ -346,9 +343,9 @@ export class Follower {
         throw e;
       }
       if (result.value.index !== index) {
-        throw this.#evidence(
+        throw this.#alarm(
           `its entry at index ${index} went to index ${result.value.index} of the mirror's log`,
-          { index, line: lines[i], upstreamCheckpoint: note },
+          [...checked.evidence, entry(index), ...this.#more(log)],
         );
       }
     }
@@ -356,7 +353,8 @@ export class Follower {
   }
 
   /** The mirror's tree at the checkpoint's size must have the checkpoint's root. */
-  async #compareRoots(checkpoint: Checkpoint, note: string): Promise<void> {
+  async #compareRoots(log: TrustedLog, checked: CheckedCheckpoint): Promise<void> {
+    const { checkpoint } = checked.served;
     const own = this.#log.checkpoint();
     let same: boolean;
     if (own.size === checkpoint.size) {
@@ -370,22 +368,25 @@ export class Follower {
     }
     if (!same) {
       const ours = own.size === checkpoint.size ? encodeBase64(own.root) : "another root";
-      throw this.#evidence(
+      throw this.#alarm(
         `root at size ${checkpoint.size} differs: it signed ${
           encodeBase64(checkpoint.root)
         }, the mirror's tree has ${ours}`,
-        { upstreamCheckpoint: note },
+        [...checked.evidence, ...this.#more(log)],
       );
     }
   }
 
-  #evidence(failure: string, details: Omit<EvidenceDetails, "upstream">): MirrorEvidence {
-    return new MirrorEvidence(failure, {
-      upstream: this.#upstream.server,
-      key: this.#pin.keyText ?? undefined,
-      earlierCheckpoint: this.#pin.kept?.note,
-      mirrorCheckpoint: this.#log.checkpoint().note,
-      ...details,
-    });
+  /** What every alarm of the mirror carries after the upstream's material: the key, its own checkpoint. */
+  #more(log: Pick<TrustedLog, "key">): Evidence[] {
+    return [
+      { name: "pinned log key of the upstream", text: formatVerifierKey(log.key) },
+      { name: "mirror checkpoint (the latest of this server)", text: this.#log.checkpoint().note },
+    ];
+  }
+
+  #alarm(failure: string, evidence: readonly Evidence[]): LogAlarm {
+    const { server } = this.#upstream;
+    return new LogAlarm(server, `Cannot follow upstream ${server}: ${failure}`, evidence);
   }
 }

@@ -2,8 +2,9 @@
  * A read-only mirror of another server (`kez-sig-server mirror`): it follows
  * the upstream's transparency log, re-checks every event as a POST would be
  * checked, stores them in the same order, and checks the upstream's signed
- * checkpoints against its own tree (spec §10.4). On a lie it stops following
- * and logs the evidence; the server keeps serving what it has.
+ * checkpoints with the client's checker and against its own tree (spec
+ * §10.4). On a lie it stops following and logs the alarm and its evidence;
+ * the server keeps serving what it has.
  *
  * @example
  * ```ts
@@ -24,7 +25,6 @@
  * @module
  */
 
-export * from "./evidence.ts";
 export * from "./feed_event.ts";
 export * from "./follower.ts";
 export * from "./upstream_pin.ts";

@@ -129,7 +129,7 @@ Deno.test("mirror command: the binary", async (t) => {
       // A refused POST is the mirror working as meant: nothing for an operator to look into.
       assert.doesNotMatch(mirror.log(), /WARN/);
       const pin = await UpstreamPin.load(`${db}-upstream.json`);
-      assert.equal(pin.kept?.size, 6);
+      assert.equal(pin.kept?.checkpoint.size, 6);
     });
   });
 });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import type { LogAlarm } from "../../lib/client/mod.ts";
 import type { Envelope } from "../../lib/protocol/mod.ts";
 import { ChainAuthor, lineOf } from "../support/chain_author.ts";
 import {
@@ -28,12 +29,22 @@ function rewrite(db: string, index: number, line: string): void {
   });
 }
 
+/** Waits for the mirror to halt; its alarm, logged at ERROR with the evidence verbatim. */
 async function halted(mirror: RunningMirror) {
   await waitFor(() => mirror.follower.halted !== null, { what: "the mirror to stop following" });
   await mirror.follower.finished;
-  const evidence = mirror.follower.halted!;
-  assert.ok(mirror.logs.some((l) => l.includes("ERROR") && l.includes(evidence.message)));
-  return evidence;
+  const alarm = mirror.follower.halted!;
+  assert.ok(
+    mirror.logs.some((l) =>
+      l.includes("ERROR") && l.includes(alarm.message) && l.endsWith(alarm.report())
+    ),
+  );
+  return alarm;
+}
+
+/** The text of the alarm's evidence item whose name starts so. */
+function item(alarm: LogAlarm, name: string): string | undefined {
+  return alarm.evidence.find((e) => e.name.startsWith(name))?.text;
 }
 
 Deno.test("mirror: catches an upstream that lies", async (t) => {
@@ -61,11 +72,16 @@ Deno.test("mirror: catches an upstream that lies", async (t) => {
       rewrite(db, 2, lineOf(forged));
       const mirror = await startMirror(mirrorDb, upstream.base, newSeed());
       try {
-        const evidence = await halted(mirror);
-        assert.match(evidence.failure, /^root at size 3 differs: it signed \S+, the mirror's tree/);
-        const report = evidence.report();
+        const alarm = await halted(mirror);
+        assert.match(
+          alarm.message,
+          /^Cannot follow upstream \S+: root at size 3 differs: it signed \S+, the mirror's tree/,
+        );
+        const report = alarm.report();
         assert.ok(report.includes(upstream.store.log!.checkpoint().note), "upstream checkpoint");
         assert.ok(report.includes(mirror.store.log!.checkpoint().note), "mirror checkpoint");
+        assert.equal(item(alarm, "served checkpoint"), upstream.store.log!.checkpoint().note);
+        assert.equal(item(alarm, "pinned log key"), upstream.store.log!.verifierKey);
         assert.equal(mirror.store.log!.checkpoint().size, 3, "every entry was valid");
         const served = await fetch(`${mirror.base}/v1/sigchains/${a.path}/head`);
         assert.equal(await served.text(), lineOf(forged), "it keeps serving what it has");
@@ -86,11 +102,14 @@ Deno.test("mirror: catches an upstream that lies", async (t) => {
       rewrite(db, 1, bad);
       const mirror = await startMirror(mirrorDb, upstream.base, newSeed());
       try {
-        const evidence = await halted(mirror);
-        assert.match(evidence.failure, /^its entry at index 1 is invalid: invalid_signature: /);
-        assert.equal(evidence.details.index, 1);
-        assert.equal(evidence.details.line, bad);
-        assert.ok(evidence.report().includes(`\n${bad}\n`), "the line verbatim");
+        const alarm = await halted(mirror);
+        assert.match(
+          alarm.message,
+          /^Cannot follow upstream \S+: its entry at index 1 is invalid: invalid_signature: /,
+        );
+        assert.equal(item(alarm, "served entry"), bad);
+        assert.match(alarm.evidence.find((e) => e.text === bad)!.name, /, index 1\)$/);
+        assert.ok(alarm.report().includes(`\n${bad}\n`), "the line verbatim");
       } finally {
         await mirror.close();
         await upstream.close();
@@ -102,8 +121,8 @@ Deno.test("mirror: catches an upstream that lies", async (t) => {
       rewrite(db, 2, lineOf(events[2]![1]).replace('{"kez"', '{ "kez"'));
       const mirror = await startMirror(mirrorDb, upstream.base, newSeed());
       try {
-        const evidence = await halted(mirror);
-        assert.match(evidence.failure, /^its entry at index 2 is invalid: invalid_event: .*JCS/);
+        const alarm = await halted(mirror);
+        assert.match(alarm.message, /: its entry at index 2 is invalid: invalid_event: .*JCS/);
         assert.equal(mirror.store.log!.checkpoint().size, 0);
       } finally {
         await mirror.close();
@@ -126,13 +145,14 @@ Deno.test("mirror: catches an upstream that lies", async (t) => {
         const port = upstream.port;
         await upstream.close();
         other = startUpstream(otherDb, seed, port);
-        const evidence = await halted(mirror);
+        const alarm = await halted(mirror);
         assert.equal(
-          evidence.failure,
-          "its checkpoint at size 4 is not consistent with the one at size 3",
+          alarm.message,
+          `Cannot verify checkpoint of ${other.base}: the tree of size 3 is not a prefix of the ` +
+            "tree of size 4: the consistency proof does not hold",
         );
-        assert.equal(evidence.details.earlierCheckpoint, kept);
-        assert.equal(evidence.details.upstreamCheckpoint, other.store.log!.checkpoint().note);
+        assert.equal(item(alarm, "kept checkpoint"), kept);
+        assert.equal(item(alarm, "served checkpoint"), other.store.log!.checkpoint().note);
         assert.equal(mirror.store.log!.checkpoint().size, 3, "nothing of the new history");
       } finally {
         await mirror.close();
@@ -140,29 +160,37 @@ Deno.test("mirror: catches an upstream that lies", async (t) => {
       }
     });
 
-    await t.step("an upstream rolled back to a shorter log: its checkpoint is older", async () => {
-      const { seed, upstream, events, mirrorDb } = await scenario();
-      const mirror = await startMirror(mirrorDb, upstream.base, newSeed());
-      let older: Running | undefined;
-      try {
-        await caughtUp(mirror, upstream);
-        const olderDb = `${dir}/${n}-older.db`;
-        const building = startUpstream(olderDb, seed);
-        await postAll(building, events.slice(0, 2));
-        await building.close();
-        const port = upstream.port;
-        await upstream.close();
-        older = startUpstream(olderDb, seed, port);
-        const evidence = await halted(mirror);
-        assert.equal(
-          evidence.failure,
-          "its checkpoint at size 2 is older than one it signed at size 3",
-        );
-      } finally {
-        await mirror.close();
-        await (older ?? upstream).close();
-      }
-    });
+    await t.step(
+      "an upstream rolled back to a shorter log: its smaller checkpoint is refused",
+      async () => {
+        const { seed, upstream, events, mirrorDb } = await scenario();
+        const mirror = await startMirror(mirrorDb, upstream.base, newSeed());
+        let older: Running | undefined;
+        try {
+          await caughtUp(mirror, upstream);
+          const kept = upstream.store.log!.checkpoint().note;
+          const olderDb = `${dir}/${n}-older.db`;
+          const building = startUpstream(olderDb, seed);
+          await postAll(building, events.slice(0, 2));
+          await building.close();
+          const port = upstream.port;
+          await upstream.close();
+          older = startUpstream(olderDb, seed, port);
+          const alarm = await halted(mirror);
+          assert.equal(
+            alarm.message,
+            `Cannot verify checkpoint of ${older.base}: the served checkpoint of size 2 is smaller ` +
+              "than the kept one of size 3",
+          );
+          assert.equal(item(alarm, "kept checkpoint"), kept);
+          assert.equal(item(alarm, "served checkpoint"), older.store.log!.checkpoint().note);
+          assert.equal(mirror.store.log!.checkpoint().size, 3, "it keeps what it has");
+        } finally {
+          await mirror.close();
+          await (older ?? upstream).close();
+        }
+      },
+    );
 
     await t.step("a new upstream key: refused, while following and after a restart", async () => {
       const { db, upstream, mirrorDb } = await scenario();
@@ -175,15 +203,20 @@ Deno.test("mirror: catches an upstream that lies", async (t) => {
         await upstream.close();
         rekeyed = startUpstream(db, newSeed(), port);
         const running = await halted(mirror);
-        assert.match(running.failure, /^its checkpoint does not verify: /);
-        assert.equal(running.details.upstreamCheckpoint, rekeyed.store.log!.checkpoint().note);
+        assert.match(
+          running.message,
+          /^Cannot verify checkpoint of \S+: it does not verify with the trusted \(on first use\) log key /,
+        );
+        assert.equal(item(running, "served checkpoint"), rekeyed.store.log!.checkpoint().note);
         await mirror.close();
         mirror = await startMirror(mirrorDb, rekeyed.base, newSeed());
         const restarted = await halted(mirror);
         assert.equal(
-          restarted.failure,
-          `its log key ${rekeyed.store.log!.verifierKey} is not the pinned key ${pinned}`,
+          restarted.message,
+          `Cannot follow upstream ${rekeyed.base}: its log key ${rekeyed.store.log!.verifierKey} ` +
+            `is not the pinned key ${pinned}`,
         );
+        assert.equal(item(restarted, "pinned log key"), pinned);
       } finally {
         await mirror.close();
         await (rekeyed ?? upstream).close();

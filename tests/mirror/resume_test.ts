@@ -26,7 +26,7 @@ Deno.test("mirror: survives restarts and upstream outages", async (t) => {
         await mirror.close();
         await publish(upstream.base, authors, 2, "b");
         const pin = await UpstreamPin.load(`${mirrorDb}-upstream.json`);
-        assert.equal(pin.kept?.size, 6, "the kept checkpoint is the one it reached");
+        assert.equal(pin.kept?.checkpoint.size, 6, "the kept checkpoint is the one it reached");
         mirror = await startMirror(mirrorDb, upstream.base, mirrorSeed);
         await waitFor(
           () => mirror.logs.some((l) => l.includes("mirrored 4 entries") && l.includes("size 10")),
