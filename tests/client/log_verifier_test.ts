@@ -17,6 +17,8 @@ Deno.test("LogVerifier against a real server", async (t) => {
     const verifier = new LogVerifier(state, { onWarning: (w) => warnings.push(w) });
     const client = new KezClient(server.base, { log: verifier });
     const { chain } = localChain(["github:a", "github:b", "github:c"]);
+    /** A cache in front of the server, answering a stale checkpoint; and the larger one kept. */
+    let behind: { cached: FetchFn; stale: string; larger: string | null } | undefined;
 
     await t.step("publish checks the log before and after, and posts answer an index", async () => {
       assert.deepEqual(await client.publish(chain), { posted: 3, present: 0 });
@@ -44,6 +46,22 @@ Deno.test("LogVerifier against a real server", async (t) => {
       const view = await behindCache.latest(server.base);
       assert.equal(view?.served.note, stale);
       assert.equal(view?.kept.note, larger);
+      assert.equal(await state.readCheckpoint(log.key), larger, "the larger stays kept");
+      behind = { cached, stale, larger };
+    });
+    await t.step("a stale checkpoint is an alarm under the refuse policy", async () => {
+      const { cached, stale, larger } = behind!;
+      const strict = new LogVerifier(state, { fetch: cached, smaller: "refuse" });
+      await assert.rejects(strict.latest(server.base), (e) => {
+        assert.ok(e instanceof LogAlarm);
+        assert.match(
+          e.message,
+          /: the served checkpoint of size 4 is smaller than the kept one of size 6$/,
+        );
+        assert.deepEqual(e.evidence.map((x) => x.text), [larger, stale]);
+        return true;
+      });
+      const log = (await verifier.trustedLog(server.base))!;
       assert.equal(await state.readCheckpoint(log.key), larger, "the larger stays kept");
     });
     await t.step("a head the log does not hold is an alarm", async () => {
