@@ -7,7 +7,14 @@
  * @module
  */
 
-import { type ChainEvent, type ChainTip, checkExtends, checkPrimary } from "../protocol/mod.ts";
+import {
+  ActiveSubjects,
+  type ChainEvent,
+  type ChainTip,
+  checkAppend,
+  checkPrimary,
+  signatureVerdict,
+} from "../protocol/mod.ts";
 
 /** A logged chain as kept between runs. */
 export interface LoggedChainState {
@@ -39,7 +46,7 @@ export class LoggedChain implements ChainTip {
   readonly primary: string;
   readonly #hashes: string[];
   readonly #indices: number[];
-  readonly #active: Set<string>;
+  readonly #active: ActiveSubjects;
 
   /**
    * @param primary the owner, canonical `scheme:id`
@@ -49,7 +56,7 @@ export class LoggedChain implements ChainTip {
     this.primary = primary;
     this.#hashes = [...state?.hashes ?? []];
     this.#indices = [...state?.indices ?? []];
-    this.#active = new Set(state?.active);
+    this.#active = new ActiveSubjects(state?.active);
   }
 
   /** How many events the log holds for the primary. */
@@ -79,7 +86,7 @@ export class LoggedChain implements ChainTip {
    * @returns true after an add of it and before a revoke
    */
   isActive(subject: string): boolean {
-    return this.#active.has(subject);
+    return this.#active.isActive(subject);
   }
 
   /**
@@ -91,13 +98,12 @@ export class LoggedChain implements ChainTip {
    *   `invalid_op`: the log holds an event that does not extend the chain
    */
   append(event: ChainEvent, index: number): void {
-    checkPrimary(event.envelope, this.primary);
-    checkExtends(this, event.envelope);
+    const { envelope } = event;
+    checkPrimary(envelope, this.primary);
+    checkAppend(this, envelope, signatureVerdict(envelope));
     this.#hashes.push(event.hash);
     this.#indices.push(index);
-    const { op, payload } = event.envelope.payload;
-    if (op === "add") this.#active.add(payload.subject);
-    else this.#active.delete(payload.subject);
+    this.#active.apply(envelope.payload.op, envelope.payload.payload.subject);
   }
 
   /**

@@ -1,7 +1,8 @@
 /**
  * The KEZ sigchain protocol core (spec §1–§5, §8): identifiers, strict JSON
  * and its canonical form, event envelopes, hashes, signatures, the append
- * checks and chain verification. Pure: no I/O, no HTTP, no storage, so it runs
+ * checks in §5's order, the active-subject rule, the spec's limits, and chain
+ * verification. Pure: no I/O, no HTTP, no storage, so it runs
  * in a browser as well as on the server.
  *
  * @example
@@ -17,6 +18,8 @@
  * @module
  */
 
+export * from "./active_subjects.ts";
+export * from "./append_check.ts";
 export * from "./envelope.ts";
 export * from "./error.ts";
 export * from "./event.ts";
@@ -24,6 +27,7 @@ export * from "./hex.ts";
 export * from "./identifier.ts";
 export * from "./jcs.ts";
 export * from "./json.ts";
+export * from "./limits.ts";
 export * from "./reconcile.ts";
 export * from "./sigchain.ts";
 export * from "./signature.ts";

@@ -1,164 +1,22 @@
 /**
- * A sigchain: the append rules of spec §5 (checks 5–9), the active-subject
- * state, and whole-chain verification (§8).
+ * A sigchain held in memory and verified whole (spec §8): each event through
+ * the checks of §5, its state the active subjects.
  *
  * @module
  */
 
+import { ActiveSubjects } from "./active_subjects.ts";
+import { type ChainTip, checkAppend, checkPrimary, signatureVerdict } from "./append_check.ts";
 import { type Envelope, parseEnvelope } from "./envelope.ts";
 import { KezError } from "./error.ts";
 import {
   type ChainEvent,
   type SignatureVerify,
   toChainEvent,
-  verifyEventSignature,
   verifySignatureInput,
 } from "./event.ts";
 import { parsePrimary } from "./identifier.ts";
 import { type JsonValue, parseJsonText } from "./json.ts";
-
-/** What the append checks need to know of the chain being extended. */
-export interface ChainTip {
-  /** How many events the chain holds: the seq the next event must have. */
-  readonly length: number;
-  /** The hash of the last event, or null for an empty chain. */
-  readonly head: string | null;
-  /**
-   * Tells whether a subject is active (added and not revoked since).
-   *
-   * @param subject the exact subject string
-   * @returns true when active
-   */
-  isActive(subject: string): boolean;
-}
-
-/**
- * Check 5 of §5: the event is for the chain's primary.
- *
- * @param envelope a structurally valid envelope
- * @param primary the chain's primary, canonical `scheme:id`
- * @throws {KezError} `wrong_primary`
- *
- * @example
- * ```ts
- * import { checkPrimary, signEvent } from "./mod.ts";
- * import { generateSecret } from "./signature.ts";
- * const env = signEvent({ seq: 0, created_at: "2026-01-01T00:00:00Z", op: "add", subject: "github:a" }, {
- *   alg: "ed25519-sha512-jcs",
- *   secret: generateSecret("ed25519-sha512-jcs"),
- * });
- * checkPrimary(env, env.payload.primary);
- * ```
- */
-export function checkPrimary(envelope: Envelope, primary: string): void {
-  if (envelope.payload.primary !== primary) {
-    throw new KezError(
-      "wrong_primary",
-      `Cannot append event: it is for ${envelope.payload.primary}, not ${primary}`,
-    );
-  }
-}
-
-/**
- * Checks 6 and 7 of §5: the event's seq is the chain's length, and its prev
- * is the hash of the chain's last event.
- *
- * @param tip the chain as it stands
- * @param envelope a structurally valid envelope for the chain's primary
- * @throws {KezError} `conflict`
- *
- * @example
- * ```ts
- * import { checkLink, KezError, signEvent } from "./mod.ts";
- * import { generateSecret } from "./signature.ts";
- * const env = signEvent({ seq: 1, prev: "sha256:" + "0".repeat(64), created_at: "2026-01-01T00:00:00Z", op: "add", subject: "github:a" }, {
- *   alg: "ed25519-sha512-jcs",
- *   secret: generateSecret("ed25519-sha512-jcs"),
- * });
- * try {
- *   checkLink({ length: 0, head: null, isActive: () => false }, env);
- *   throw new Error("accepted");
- * } catch (e) {
- *   if (!(e instanceof KezError) || e.code !== "conflict") throw e;
- * }
- * ```
- */
-export function checkLink(tip: ChainTip, envelope: Envelope): void {
-  const { seq, prev } = envelope.payload;
-  if (seq !== tip.length) {
-    throw new KezError("conflict", `Cannot append event: expected seq ${tip.length}, got ${seq}`);
-  }
-  if (seq > 0 && prev !== tip.head) {
-    throw new KezError(
-      "conflict",
-      `Cannot append event: prev ${prev} is not the hash of seq ${seq - 1}, ${tip.head}`,
-    );
-  }
-}
-
-/**
- * Check 9 of §5: `add` names a subject that is not active, `revoke` one that is.
- *
- * @param tip the chain as it stands
- * @param envelope a structurally valid envelope for the chain's primary
- * @throws {KezError} `invalid_op`
- *
- * @example
- * ```ts
- * import { checkOp, KezError, signEvent } from "./mod.ts";
- * import { generateSecret } from "./signature.ts";
- * const env = signEvent({ seq: 0, created_at: "2026-01-01T00:00:00Z", op: "revoke", subject: "github:a" }, {
- *   alg: "ed25519-sha512-jcs",
- *   secret: generateSecret("ed25519-sha512-jcs"),
- * });
- * try {
- *   checkOp({ length: 0, head: null, isActive: () => false }, env);
- *   throw new Error("accepted");
- * } catch (e) {
- *   if (!(e instanceof KezError) || e.code !== "invalid_op") throw e;
- * }
- * ```
- */
-export function checkOp(tip: ChainTip, envelope: Envelope): void {
-  const { op, payload } = envelope.payload;
-  const active = tip.isActive(payload.subject);
-  if (op === "add" && active) {
-    throw new KezError("invalid_op", `Cannot add ${payload.subject}: it is already active`);
-  }
-  if (op === "revoke" && !active) {
-    throw new KezError("invalid_op", `Cannot revoke ${payload.subject}: it is not active`);
-  }
-}
-
-/**
- * Checks 6–9 of §5, in order: seq, prev, signature, op. Pure: the caller
- * appends only when this returns.
- *
- * @param tip the chain as it stands
- * @param envelope a structurally valid envelope for the chain's primary
- * @param verify checks the signature itself; noble's, in place, by default
- * @throws {KezError} `conflict`, `invalid_signature` or `invalid_op`, from the first failing check
- *
- * @example
- * ```ts
- * import { checkExtends, KezError, signEvent } from "./mod.ts";
- * import { generateSecret } from "./signature.ts";
- * const env = signEvent({ seq: 0, created_at: "2026-01-01T00:00:00Z", op: "add", subject: "github:a" }, {
- *   alg: "ed25519-sha512-jcs",
- *   secret: generateSecret("ed25519-sha512-jcs"),
- * });
- * checkExtends({ length: 0, head: null, isActive: () => false }, env);
- * ```
- */
-export function checkExtends(
-  tip: ChainTip,
-  envelope: Envelope,
-  verify: SignatureVerify = verifySignatureInput,
-): void {
-  checkLink(tip, envelope);
-  verifyEventSignature(envelope, verify);
-  checkOp(tip, envelope);
-}
 
 /**
  * One primary's chain held in memory, valid by construction: every event went
@@ -180,7 +38,7 @@ export class Sigchain implements ChainTip {
   /** The owner, canonical `scheme:id`. */
   readonly primary: string;
   #events: ChainEvent[] = [];
-  #active = new Set<string>();
+  #active = new ActiveSubjects();
   #verify: SignatureVerify;
 
   /**
@@ -246,7 +104,7 @@ export class Sigchain implements ChainTip {
    * @returns true after an add of it and before a revoke
    */
   isActive(subject: string): boolean {
-    return this.#active.has(subject);
+    return this.#active.isActive(subject);
   }
 
   /**
@@ -268,12 +126,10 @@ export class Sigchain implements ChainTip {
   append(value: JsonValue | Envelope): ChainEvent {
     const envelope = parseEnvelope(value as JsonValue);
     checkPrimary(envelope, this.primary);
-    checkExtends(this, envelope, this.#verify);
+    checkAppend(this, envelope, signatureVerdict(envelope, this.#verify));
     const event = toChainEvent(envelope);
     this.#events.push(event);
-    const { op, payload } = envelope.payload;
-    if (op === "add") this.#active.add(payload.subject);
-    else this.#active.delete(payload.subject);
+    this.#active.apply(envelope.payload.op, envelope.payload.payload.subject);
     return event;
   }
 

@@ -6,18 +6,16 @@
  * @module
  */
 
-import { MAX_BODY_BYTES } from "../../lib/http/body.ts";
 import { STATUS } from "../../lib/http/responses.ts";
 import {
   type ChainEvent,
-  checkExtends,
-  checkPrimary,
+  checkAppend,
   KezError,
-  parseEnvelope,
-  parseJson,
+  MAX_BODY_BYTES,
+  parseEventBody,
   primaryFromPath,
   type Sigchain,
-  toChainEvent,
+  signatureVerdict,
 } from "../../lib/protocol/mod.ts";
 
 /** What the server must answer. */
@@ -56,10 +54,9 @@ export function expectedAnswer(
     if (body.length > MAX_BODY_BYTES) {
       return { status: STATUS.payload_too_large, code: "payload_too_large" };
     }
-    const envelope = parseEnvelope(parseJson(body));
-    checkPrimary(envelope, primary.text);
-    checkExtends(chain, envelope);
-    return { status: 201, event: toChainEvent(envelope) };
+    const event = parseEventBody(body, primary);
+    checkAppend(chain, event.envelope, signatureVerdict(event.envelope));
+    return { status: 201, event };
   } catch (e) {
     if (!(e instanceof KezError)) throw e;
     return { status: STATUS[e.code], code: e.code };
