@@ -1,0 +1,84 @@
+// The layers of ARCHITECTURE.md, checked on the source: imports only run downward, and the
+// protocol core stays pure.
+
+import assert from "node:assert/strict";
+
+const LIB = new URL("../lib/", import.meta.url);
+
+/**
+ * Each folder's layer: a folder may import only folders of a lower layer. Folders of one layer
+ * are peers and import none of each other.
+ */
+const LAYER: Readonly<Record<string, number>> = {
+  protocol: 0,
+  runtime: 0,
+  log: 0,
+  tlog: 1,
+  verify: 2,
+  store: 2,
+  client: 2,
+  config: 3,
+  append: 3,
+  ops: 4,
+  mirror: 4,
+  http: 5,
+  cli: 5,
+};
+
+function* sources(dir: URL): Generator<URL> {
+  for (const entry of Deno.readDirSync(dir)) {
+    const url = new URL(entry.name + (entry.isDirectory ? "/" : ""), dir);
+    if (entry.isDirectory) yield* sources(url);
+    else if (entry.name.endsWith(".ts")) yield url;
+  }
+}
+
+/** The `lib/` folder of a file, and the folders it imports. */
+function importsOf(file: URL): { folder: string; imported: Set<string>; text: string } {
+  const path = file.pathname.slice(LIB.pathname.length);
+  const folder = path.split("/")[0]!;
+  const text = Deno.readTextFileSync(file);
+  const imported = new Set<string>();
+  for (const m of text.matchAll(/(?:from|import)\s*\(?\s*"([^"]+)"/g)) {
+    const spec = m[1]!;
+    if (!spec.startsWith(".")) continue;
+    const target = new URL(spec, file).pathname;
+    if (!target.startsWith(LIB.pathname)) continue;
+    imported.add(target.slice(LIB.pathname.length).split("/")[0]!);
+  }
+  return { folder, imported, text };
+}
+
+Deno.test("lib/ imports only run downward", async (t) => {
+  const files = [...sources(LIB)];
+  await t.step("every folder of lib/ has a layer", () => {
+    const folders = new Set(files.map((f) => importsOf(f).folder));
+    for (const folder of folders) assert.ok(folder in LAYER, `${folder} is in LAYER`);
+  });
+  for (const file of files) {
+    const { folder, imported } = importsOf(file);
+    const others = [...imported].filter((f) => f !== folder);
+    if (others.length === 0) continue;
+    await t.step(file.pathname.slice(LIB.pathname.length), () => {
+      for (const other of others) {
+        assert.ok(
+          (LAYER[other] ?? Infinity) < LAYER[folder]!,
+          `lib/${folder} (layer ${LAYER[folder]}) imports lib/${other} (layer ${LAYER[other]})`,
+        );
+      }
+    });
+  }
+});
+
+Deno.test("lib/protocol is pure: no Deno, no node:, no I/O", async (t) => {
+  for (const file of sources(new URL("protocol/", LIB))) {
+    await t.step(file.pathname.slice(LIB.pathname.length), () => {
+      const code = Deno.readTextFileSync(file)
+        // Examples in doc comments may use anything: they are not the module's code.
+        .replaceAll(/\/\*\*[\s\S]*?\*\//g, "");
+      assert.doesNotMatch(code, /\bDeno\./);
+      assert.doesNotMatch(code, /from\s+"node:/);
+      assert.doesNotMatch(code, /\bfetch\(/);
+    });
+  }
+});
