@@ -14,6 +14,7 @@
  * @module
  */
 
+import { Appender } from "./lib/append/mod.ts";
 import { type Command, type Config, type LogConfig, parseCommand } from "./lib/config/mod.ts";
 import { BODY_TIMEOUT_MS, serve } from "./lib/http/mod.ts";
 import { createLogger, type Logger } from "./lib/log/mod.ts";
@@ -151,7 +152,6 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
   const verifier = new SignatureVerifier(config.verifyWorkers);
   try {
     store = await SqliteStore.openBuilding(config.db, {
-      checkSignature: verifier.check,
       writerThread: true,
       ...(log === undefined ? {} : { log: log.signer, onLogProgress: logProgress(logger) }),
     });
@@ -183,10 +183,13 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
     : undefined;
   const metrics = config.metrics ? new Metrics({ stored }) : undefined;
 
+  // Every append, a POST's or the mirror's, goes through it, signatures checked on the workers.
+  const appender = new Appender(store, { checkSignature: verifier.check });
   let server: Deno.HttpServer<Deno.NetAddr>;
   try {
     server = serve({
       store,
+      appender,
       logger,
       metrics,
       mirrorOf: mirror?.upstream,
@@ -210,7 +213,7 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
 
   // Started once serving, so that a mirror that cannot listen never touches its upstream.
   const follower = mirror === undefined || pin === undefined ? undefined : Follower.start({
-    store,
+    store: appender,
     upstream: mirror.upstream,
     pin,
     logger,
@@ -236,6 +239,7 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
   // Its appends in flight are awaited, so the store closes with nothing pending.
   await follower?.stop();
   stored?.close();
+  await appender.close();
   await store.close();
   verifier.close();
   logger.info("stopped");

@@ -1,36 +1,37 @@
 /**
- * A chain's tip while a batch is being checked: the committed state plus the
+ * A chain's tip while a batch is being checked: the committed tip plus the
  * batch's accepted events, so that appends to one chain within one batch are
  * checked in order without touching the committed state.
  *
  * @module
  */
 
-import type { ChainTip } from "../protocol/mod.ts";
-import type { ChainState, StateEvent } from "./chain_state.ts";
+import { type ChainEvent, type ChainTip, isActiveAfter } from "../protocol/mod.ts";
 
 /**
- * The committed state of a chain with a batch's pending events on top.
+ * The committed tip of a chain with a batch's pending events on top.
  *
  * @example
  * ```ts
  * import { BatchTip } from "./batch_tip.ts";
- * import { ChainState } from "./chain_state.ts";
- * const tip = new BatchTip(new ChainState());
- * tip.push({ line: "{}", hash: "sha256:x", op: "add", subject: "a:b" });
- * if (tip.length !== 1 || !tip.isActive("a:b")) throw new Error("unexpected");
+ * import { generateSecret, signEvent, toChainEvent } from "../protocol/mod.ts";
+ * const alg = "ed25519-sha512-jcs";
+ * const event = toChainEvent(signEvent({ seq: 0, created_at: "2026-01-01T00:00:00Z", op: "add", subject: "a:b" }, { alg, secret: generateSecret(alg) }));
+ * const tip = new BatchTip({ length: 0, head: null, isActive: () => false });
+ * tip.push(event);
+ * if (tip.length !== 1 || tip.head !== event.hash || !tip.isActive("a:b")) throw new Error("unexpected");
  * ```
  */
 export class BatchTip implements ChainTip {
-  /** The committed state, unchanged until the batch commits. */
-  readonly base: ChainState;
+  /** The committed tip, unchanged until the batch commits. */
+  readonly base: ChainTip;
   /** The batch's accepted events, in seq order. */
-  readonly pending: StateEvent[] = [];
+  readonly pending: ChainEvent[] = [];
 
   /**
-   * @param base the chain's committed state
+   * @param base the chain's committed tip
    */
-  constructor(base: ChainState) {
+  constructor(base: ChainTip) {
     this.base = base;
   }
 
@@ -45,15 +46,16 @@ export class BatchTip implements ChainTip {
   }
 
   /**
-   * Tells whether a subject is active, the pending events included.
+   * Tells whether a subject is active, the pending events included: the
+   * latest pending op naming it decides, else the committed tip.
    *
    * @param subject the exact subject
-   * @returns true when its last op is an add
+   * @returns true when its latest op is an add
    */
   isActive(subject: string): boolean {
     for (let i = this.pending.length - 1; i >= 0; i--) {
-      const e = this.pending[i]!;
-      if (e.subject === subject) return e.op === "add";
+      const { op, payload } = this.pending[i]!.envelope.payload;
+      if (payload.subject === subject) return isActiveAfter(op);
     }
     return this.base.isActive(subject);
   }
@@ -63,7 +65,7 @@ export class BatchTip implements ChainTip {
    *
    * @param event the event
    */
-  push(event: StateEvent): void {
+  push(event: ChainEvent): void {
     this.pending.push(event);
   }
 }

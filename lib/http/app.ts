@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { Appender } from "../append/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import { type Metrics, VERSION } from "../ops/mod.ts";
 import { type ErrorCode, KezError } from "../protocol/mod.ts";
@@ -38,6 +39,11 @@ export interface AppOptions {
    * unavailable` naming it. Without it, appends are taken.
    */
   readonly mirrorOf?: string | undefined;
+  /**
+   * Where POSTs go: the server's, which checks signatures on its workers.
+   * Without it, an appender on `store` that checks them in place.
+   */
+  readonly appender?: Appender | undefined;
 }
 
 /** The preflight answer's headers beyond the context's: CORS wide open (spec §6, revision 2). */
@@ -78,9 +84,9 @@ const LOGGED_PATH_CHARS = 200;
  * ```
  */
 export function appRoutes(options: AppOptions): Route[] {
-  const { store, metrics, mirrorOf } = options;
+  const { store, metrics, mirrorOf, appender } = options;
   const routes = [
-    ...sigchainRoutes(store, mirrorOf),
+    ...sigchainRoutes(store, mirrorOf, appender),
     ...(store.log === undefined ? [] : logRoutes(store, store.log)),
     ...(metrics === undefined ? [] : [metricsRoute(metrics)]),
   ];

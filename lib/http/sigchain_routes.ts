@@ -5,14 +5,13 @@
  * @module
  */
 
+import { Appender } from "../append/mod.ts";
 import {
-  checkPrimary,
   KezError,
-  parseEnvelope,
-  parseJson,
+  MAX_BODY_BYTES,
+  parseEventBody,
   type Primary,
   primaryFromPath,
-  toChainEvent,
 } from "../protocol/mod.ts";
 import type { Store, StoredChain, StoredHead } from "../store/mod.ts";
 import { readBody } from "./body.ts";
@@ -88,6 +87,8 @@ const POST_DOC: Operation = {
  * @param store where chains live
  * @param mirrorOf the upstream, when this server is its read-only mirror:
  *   then appends throw `unavailable` naming it
+ * @param appender where POSTs go; by default one on `store` that checks
+ *   signatures in place
  * @returns the routes for {@linkcode router}
  *
  * @example
@@ -105,7 +106,11 @@ const POST_DOC: Operation = {
  * await store.close();
  * ```
  */
-export function sigchainRoutes(store: Store, mirrorOf?: string): Route[] {
+export function sigchainRoutes(
+  store: Store,
+  mirrorOf?: string,
+  appender: Appender = new Appender(store),
+): Route[] {
   const path = (pathname: string) => new URLPattern({ pathname });
   return [
     {
@@ -173,10 +178,8 @@ export function sigchainRoutes(store: Store, mirrorOf?: string): Route[] {
           );
         }
         const primary = primaryOf(params);
-        const body = await readBody(req);
-        const envelope = parseEnvelope(parseJson(body));
-        checkPrimary(envelope, primary.text);
-        const { seq, hash, index } = await store.append(toChainEvent(envelope));
+        const body = await readBody(req, MAX_BODY_BYTES);
+        const { seq, hash, index } = await appender.append(parseEventBody(body, primary));
         const created = index === undefined ? { seq, hash } : { seq, hash, index };
         return jsonResponse(201, created, headers);
       },

@@ -90,11 +90,12 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  * @example
  * ```ts
  * import { Follower, UpstreamPin } from "./mod.ts";
+ * import { Appender } from "../append/mod.ts";
  * import { SqliteStore } from "../store/mod.ts";
  * import { createLogger } from "../log/mod.ts";
  * const store = SqliteStore.open(":memory:", { log: { origin: "mirror.example/log", seed: new Uint8Array(32) } });
  * const follower = Follower.start({
- *   store,
+ *   store: new Appender(store),
  *   upstream: "http://127.0.0.1:9",
  *   pin: await UpstreamPin.load(null),
  *   logger: createLogger("error"),

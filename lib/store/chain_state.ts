@@ -7,7 +7,7 @@
  */
 
 import type { ChainTip, Op } from "../protocol/mod.ts";
-import { type ActiveSubjects, SubjectSet } from "./active_subjects.ts";
+import { type ChainSubjects, SubjectSet } from "./chain_subjects.ts";
 import { ChainJsonl } from "./chain_jsonl.ts";
 
 const encoder = new TextEncoder();
@@ -70,7 +70,7 @@ export class ChainState implements ChainTip {
   #jsonl: ChainJsonl | undefined = new ChainJsonl();
   readonly #jsonlMax: number;
   /** The active subjects, once known; the store loads them before an append is checked. */
-  subjects: ActiveSubjects | undefined = new SubjectSet();
+  subjects: ChainSubjects | undefined = new SubjectSet();
 
   /**
    * An empty chain, which learns every event pushed.

@@ -1,15 +1,16 @@
 /**
- * The subjects a chain holds active (§5 check 9), as the append check needs
- * them: a set in memory, or (for a chain with too many to hold) a question
- * to the database each time.
+ * The active subjects of a chain as the store keeps them for the append
+ * check (§5 check 9): a weighed set in memory, or (for a chain with too many
+ * to hold) a question to the database each time. Either answers by the
+ * protocol's one rule.
  *
  * @module
  */
 
-import type { Op } from "../protocol/mod.ts";
+import { ActiveSubjects, isActiveAfter, type Op } from "../protocol/mod.ts";
 
-/** A chain's active subjects, however they are kept. */
-export interface ActiveSubjects {
+/** A chain's active subjects, however the store keeps them. */
+export interface ChainSubjects {
   /** Roughly how many bytes of memory they hold, for the cache's budget. */
   readonly weight: number;
   /**
@@ -46,7 +47,7 @@ function weightOf(subject: string): number {
  *
  * @example
  * ```ts
- * import { SubjectSet } from "./active_subjects.ts";
+ * import { SubjectSet } from "./chain_subjects.ts";
  * const subjects = new SubjectSet();
  * subjects.apply("add", "github:a");
  * subjects.apply("add", "github:b");
@@ -55,8 +56,8 @@ function weightOf(subject: string): number {
  * if (subjects.weight !== 64 + 8) throw new Error(String(subjects.weight));
  * ```
  */
-export class SubjectSet implements ActiveSubjects {
-  #active = new Set<string>();
+export class SubjectSet implements ChainSubjects {
+  #active = new ActiveSubjects();
   #weight = 0;
 
   /** @inheritdoc */
@@ -71,17 +72,13 @@ export class SubjectSet implements ActiveSubjects {
 
   /** @inheritdoc */
   isActive(subject: string): boolean {
-    return this.#active.has(subject);
+    return this.#active.isActive(subject);
   }
 
   /** @inheritdoc */
   apply(op: Op, subject: string): void {
-    if (op === "add") {
-      if (this.#active.has(subject)) return;
-      this.#active.add(subject);
-      this.#weight += weightOf(subject);
-    } else if (this.#active.delete(subject)) {
-      this.#weight -= weightOf(subject);
+    if (this.#active.apply(op, subject)) {
+      this.#weight += isActiveAfter(op) ? weightOf(subject) : -weightOf(subject);
     }
   }
 }

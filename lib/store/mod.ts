@@ -1,6 +1,7 @@
 /**
- * Storage of sigchains: the {@linkcode Store} interface and its SQLite
- * implementation on the original server's schema (spec §7).
+ * Storage of sigchains: the {@linkcode Store} interface (reads, and a batch
+ * committed whole) and its SQLite implementation on the original server's
+ * schema (spec §7).
  *
  * @example
  * ```ts
@@ -12,14 +13,13 @@
  * @module
  */
 
-export * from "./active_subjects.ts";
-export * from "./batch_tip.ts";
 export * from "./batch_writer.ts";
 export * from "./chain_cache.ts";
 export * from "./chain_jsonl.ts";
 export * from "./chain_rows.ts";
 export * from "./chain_state.ts";
 export * from "./chain_stream.ts";
+export * from "./chain_subjects.ts";
 export * from "./log_build.ts";
 export * from "./log_key.ts";
 export * from "./log_writer.ts";

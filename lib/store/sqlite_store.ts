@@ -1,28 +1,20 @@
 /**
  * The {@linkcode Store} on one SQLite file through `node:sqlite`: WAL with
- * `synchronous=FULL`, group commit, chains' tips in memory, and their lines
- * in memory while they are light, streamed from the file once they are not.
+ * `synchronous=FULL`, a batch committed in one transaction (on a writer
+ * thread, when asked), chains' tips in memory, and their lines in memory
+ * while they are light, streamed from the file once they are not.
  *
  * @module
  */
 
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import {
-  type ChainEvent,
-  checkLink,
-  checkOp,
-  type Envelope,
-  KezError,
-  type Primary,
-  verifyEventSignatureAsync,
-} from "../protocol/mod.ts";
-import { SubjectSet } from "./active_subjects.ts";
-import { BatchTip } from "./batch_tip.ts";
+import { type ChainEvent, KezError, type Primary } from "../protocol/mod.ts";
 import { ChainCache } from "./chain_cache.ts";
 import { encodeLines } from "./chain_jsonl.ts";
 import { ChainRows } from "./chain_rows.ts";
 import { ChainState, JSONL_CACHE_MAX } from "./chain_state.ts";
 import { chainStream, checkPage } from "./chain_stream.ts";
+import { SubjectSet } from "./chain_subjects.ts";
 import { SubjectLookup } from "./subject_lookup.ts";
 import {
   type BatchLog,
@@ -37,11 +29,15 @@ import { type LogSigner, LogWriter } from "./log_writer.ts";
 import { checkSchema, migrate } from "./schema.ts";
 import { SqliteLog } from "./sqlite_log.ts";
 import { ThreadWriter } from "./thread_writer.ts";
-import type { AppendResult, ReadChainOptions, Store, StoredChain, StoredHead } from "./store.ts";
+import type {
+  AppendResult,
+  Batch,
+  ReadChainOptions,
+  Store,
+  StoredChain,
+  StoredHead,
+} from "./store.ts";
 import { translate } from "./sqlite_errors.ts";
-
-/** Checks an envelope's signature (§4): null when valid, else the error to answer. */
-export type SignatureCheck = (envelope: Envelope) => Promise<KezError | null>;
 
 /** Options of {@linkcode SqliteStore.open}. */
 export interface SqliteStoreOptions {
@@ -59,8 +55,6 @@ export interface SqliteStoreOptions {
    * from the file.
    */
   readonly cachedChainBytes?: number;
-  /** How signatures are checked; WebCrypto for Ed25519 by default. */
-  readonly checkSignature?: SignatureCheck;
   /**
    * How often, at most, a read asks SQLite whether another connection changed
    * the file, in milliseconds; 25 by default. Asking costs several
@@ -83,20 +77,6 @@ export interface SqliteStoreOptions {
   readonly writerThread?: boolean;
 }
 
-/** An append waiting for the next commit. */
-interface Queued {
-  readonly event: ChainEvent;
-  readonly signatureError: KezError | null;
-  /** The events of one `appendInOrder` call: once one is refused, the rest are too. */
-  readonly run?: { refused: boolean };
-  readonly resolve: (result: AppendResult) => void;
-  readonly reject: (error: unknown) => void;
-}
-
-/** Most appends in one transaction. */
-const MAX_BATCH = 512;
-/** Longest an append waits for others to join its commit, in milliseconds. */
-const MAX_WAIT_MS = 2;
 /** Rows of one query while a chain's state is built: a few hundred KiB. */
 const LOAD_ROWS = 512;
 /**
@@ -131,14 +111,13 @@ function keyOf(primary: string): [scheme: string, id: string] {
 /**
  * A store on one SQLite file with exactly the original server's table.
  *
- * Appends that arrive together are checked in order and committed in one
- * transaction, fsynced once; each resolves only after that commit. What
- * appends need of a chain (length, head, active subjects) is kept in memory
- * whatever the chain's length; its lines only while they are under
- * `cachedChainBytes`. A longer chain is served by queries bounded by seq, an
- * answer of many events as a stream that reads a page per pull. The memory
- * is updated only after a commit, and dropped whenever another connection
- * has changed the file.
+ * A batch (which the appender checks and gathers) is committed in one
+ * transaction, fsynced once. What appends need of a chain (length, head,
+ * active subjects) is kept in memory whatever the chain's length; its lines
+ * only while they are under `cachedChainBytes`. A longer chain is served by
+ * queries bounded by seq, an answer of many events as a stream that reads a
+ * page per pull. The memory is updated only after a commit, and dropped
+ * whenever another connection has changed the file.
  *
  * @example
  * ```ts
@@ -154,7 +133,7 @@ export class SqliteStore implements Store {
   #db: DatabaseSync;
   #rows: ChainRows;
   #writer: BatchWriter;
-  #writing: Promise<void> | null = null;
+  #writing: Promise<unknown> | null = null;
   #dataVersion: StatementSync;
   #lastVersion: number;
   #lastVersionCheck = 0;
@@ -164,11 +143,6 @@ export class SqliteStore implements Store {
   #subjectsMax: number;
   /** Loads of active subjects under way, so that appends to one chain share one. */
   #loading = new WeakMap<ChainState, Promise<void>>();
-  #checkSignature: SignatureCheck;
-  #queue: Queued[] = [];
-  #verifying = 0;
-  #flushNow = false;
-  #flushTimer: ReturnType<typeof setTimeout> | undefined;
   #log: SqliteLog | undefined;
 
   private constructor(
@@ -191,7 +165,6 @@ export class SqliteStore implements Store {
     // bytes as it doubles, and an offset a line) and head line are counted:
     // no state outweighs the budget, so the cache keeps every one it is given.
     this.#subjectsMax = Math.max(0, budget - 3 * this.#jsonlMax - HEAD_LINE_BYTES);
-    this.#checkSignature = options.checkSignature ?? verifyEventSignatureAsync;
   }
 
   /**
@@ -274,168 +247,109 @@ export class SqliteStore implements Store {
     return this.#rows.rowsRead;
   }
 
-  /** @inheritdoc */
-  async append(event: ChainEvent): Promise<AppendResult> {
-    return await this.appendInOrder([event])[0]!;
-  }
-
   /**
-   * Appends events in exactly the given order: their signatures are checked
-   * concurrently, then they join the commit queue together, in order, so
-   * that they are checked and stored (and enter the log) in that order. Once
-   * one is refused, every later one is refused too (`conflict`), so what is
-   * stored is always a prefix of the run. A mirror replays another log this
-   * way; `append` of many events at once may store them in any order.
+   * Commits a batch: the appender's `decide` runs here, on this thread,
+   * against the chains' cached tips; the picked events go to the writer
+   * (this connection or the writer thread) as rows, each chain they extend
+   * guarded by the length it had when checked, which the writer compares
+   * again under the write lock. Only once that commit is durable do the
+   * cached chains take the events and the log its new checkpoint.
    *
-   * @param events the events, in the order to store them
-   * @returns one result per event, each settling as {@linkcode append}'s would
+   * @param batch the candidate events and the rule that picks them
+   * @returns one result per picked event, with its log index when the store keeps a log
+   * @throws {KezError} `unavailable` when the file is locked, full or read-only, or
+   *   another connection changed a chain of the batch after it was checked
+   *
+   * @example
+   * ```ts
+   * import { SqliteStore } from "./sqlite_store.ts";
+   * import { generateSecret, signEvent, toChainEvent } from "../protocol/mod.ts";
+   * const store = SqliteStore.open(":memory:");
+   * const alg = "ed25519-sha512-jcs";
+   * const event = toChainEvent(signEvent({ seq: 0, created_at: "2026-01-01T00:00:00Z", op: "add", subject: "github:a" }, { alg, secret: generateSecret(alg) }));
+   * const results = await store.commit({ events: [event], decide: (tipOf) => tipOf(event.envelope.payload.primary).length === 0 ? [event] : [] });
+   * if (results[0]?.seq !== 0) throw new Error("stored");
+   * await store.close();
+   * ```
    */
-  appendInOrder(events: readonly ChainEvent[]): Promise<AppendResult>[] {
-    const queued = events.map(() => Promise.withResolvers<AppendResult>());
-    const enqueue = async () => {
-      let verdicts: (KezError | null)[];
-      // Checked before queueing, so that signatures are verified concurrently,
-      // off this thread; the verdict counts only in its place in §5's order.
-      this.#verifying++;
-      try {
-        verdicts = await Promise.all(events.map((e) => this.#checkSignature(e.envelope)));
-      } catch (e) {
-        for (const q of queued) q.reject(e);
-        return;
-      } finally {
-        this.#verifying--;
-      }
-      const loading = this.#preload(events);
-      if (loading !== null) await loading;
-      const run = { refused: false };
-      events.forEach((event, i) => {
-        const { resolve, reject } = queued[i]!;
-        this.#queue.push({ event, signatureError: verdicts[i]!, resolve, reject, run });
-      });
-      this.#scheduleFlush();
-    };
-    void enqueue();
-    return queued.map((q) => q.promise);
-  }
-
-  /**
-   * Commits soon. While a commit is in flight, its end takes what queued
-   * meanwhile. Otherwise the writer is idle: the commit waits for the appends
-   * being verified right now to join the queue, so that one fsync serves them
-   * all; a short timer bounds the wait under a steady stream.
-   */
-  #scheduleFlush(): void {
-    if (this.#writing !== null) return;
-    const ready = this.#verifying === 0 || this.#queue.length >= MAX_BATCH;
-    if (ready && !this.#flushNow) {
-      this.#flushNow = true;
-      setTimeout(() => this.#flush(), 0);
-    } else if (!ready && this.#flushTimer === undefined) {
-      this.#flushTimer = setTimeout(() => this.#flush(), MAX_WAIT_MS);
+  commit(batch: Batch): Promise<readonly AppendResult[]> {
+    if (this.#writing !== null) {
+      return Promise.reject(new Error("Cannot commit batch: another batch is in flight"));
     }
-  }
-
-  /**
-   * Checks every queued append in order against the committed chains, then
-   * hands the accepted ones to the writer as one batch. One batch is in
-   * flight at a time: appends that arrive meanwhile wait for the next.
-   */
-  #flush(): void {
-    this.#flushNow = false;
-    clearTimeout(this.#flushTimer);
-    this.#flushTimer = undefined;
-    if (this.#writing !== null || this.#queue.length === 0) return;
-    const batch = this.#queue;
-    this.#queue = [];
-    const accepted: Queued[] = [];
-    const tips = new Map<string, BatchTip>();
-    const rows: EventRow[] = [];
-    const now = new Date().toISOString();
+    const states = new Map<string, ChainState>();
+    let picked: readonly ChainEvent[];
     try {
       this.#noticeOtherWriters();
-      for (const item of batch) {
-        const { envelope, line, hash } = item.event;
-        const { primary, seq, op, payload } = envelope.payload;
-        let tip = tips.get(primary);
-        if (tip === undefined) {
-          tip = new BatchTip(this.#tipState(primary));
-          tips.set(primary, tip);
+      picked = batch.decide((primary) => {
+        let state = states.get(primary);
+        if (state === undefined) {
+          state = this.#tipState(primary);
+          states.set(primary, state);
         }
-        try {
-          if (item.run?.refused) {
-            throw new KezError(
-              "conflict",
-              `Cannot append event: an earlier event of its run was refused`,
-            );
-          }
-          checkLink(tip, envelope);
-          if (item.signatureError !== null) throw item.signatureError;
-          checkOp(tip, envelope);
-        } catch (e) {
-          if (item.run !== undefined) item.run.refused = true;
-          item.reject(e);
-          continue;
-        }
-        rows.push([...keyOf(primary), seq, line, hash, now]);
-        tip.push({ line, hash, op, subject: payload.subject });
-        accepted.push(item);
-      }
+        return state;
+      });
     } catch (e) {
-      // Reading a chain failed; those that failed their checks are settled already.
-      const error = translate(e);
-      for (const item of batch) item.reject(error);
-      return;
+      return Promise.reject(translate(e));
     }
-    if (rows.length === 0) return;
+    if (picked.length === 0) return Promise.resolve([]);
+    const now = new Date().toISOString();
+    const rows: EventRow[] = [];
+    const extended = new Map<string, ChainState>();
+    for (const { envelope, line, hash } of picked) {
+      const { primary, seq } = envelope.payload;
+      rows.push([...keyOf(primary), seq, line, hash, now]);
+      if (!extended.has(primary)) extended.set(primary, states.get(primary)!);
+    }
     const guards: ChainGuard[] = [];
-    for (const [key, tip] of tips) {
-      if (tip.pending.length > 0) guards.push([...keyOf(key), tip.base.length]);
-    }
-    this.#writing = this.#writer.write(rows, guards).then((outcome) => {
+    for (const [primary, state] of extended) guards.push([...keyOf(primary), state.length]);
+    const writing = this.#writer.write(rows, guards).then((outcome) => {
       this.#writing = null;
-      if (outcome.ok) this.#committed(tips, accepted, outcome.log);
-      else this.#failed(outcome, accepted);
-      // What queued during this commit goes now, as one batch: waiting for
-      // appends still being verified would leave the writer idle.
-      if (this.#queue.length > 0) this.#flush();
+      if (!outcome.ok) throw this.#failed(outcome);
+      return this.#committed(extended, picked, outcome.log);
     });
+    this.#writing = writing;
+    return writing;
   }
 
-  /** A batch is durable: the chains take its events, then its appends are answered. */
-  #committed(tips: Map<string, BatchTip>, accepted: Queued[], log?: BatchLog): void {
-    for (const [key, tip] of tips) {
-      if (tip.pending.length === 0) continue;
-      for (const event of tip.pending) tip.base.push(event);
-      if ((tip.base.subjects?.weight ?? 0) > this.#subjectsMax) {
-        tip.base.subjects = this.#lookup(key, tip.base);
+  /** A batch is durable: the chains take its events, then its results go out. */
+  #committed(
+    extended: Map<string, ChainState>,
+    picked: readonly ChainEvent[],
+    log?: BatchLog,
+  ): AppendResult[] {
+    for (const { envelope, line, hash } of picked) {
+      const { primary, op, payload } = envelope.payload;
+      extended.get(primary)!.push({ line, hash, op, subject: payload.subject });
+    }
+    for (const [key, state] of extended) {
+      if ((state.subjects?.weight ?? 0) > this.#subjectsMax) {
+        state.subjects = this.#lookup(key, state);
       }
-      this.#cache.put(key, tip.base);
+      this.#cache.put(key, state);
     }
     // A writer thread's commits are another connection's to ours: not a sign of another writer.
     this.#lastVersion = this.#version();
     if (log === undefined) {
-      for (const { event, resolve } of accepted) {
-        resolve({ seq: event.envelope.payload.seq, hash: event.hash });
-      }
-      return;
+      return picked.map(({ envelope, hash }) => ({ seq: envelope.payload.seq, hash }));
     }
     // The checkpoint first: every event answered is in the tree a client sees next.
     this.#log?.advance(log.checkpoint);
-    accepted.forEach(({ event, resolve }, i) => {
-      resolve({ seq: event.envelope.payload.seq, hash: event.hash, index: log.indices[i]! });
-    });
+    return picked.map(({ envelope, hash }, i) => ({
+      seq: envelope.payload.seq,
+      hash,
+      index: log.indices[i]!,
+    }));
   }
 
-  /** A batch failed whole: nothing of it was written. */
-  #failed(outcome: Exclude<BatchOutcome, { ok: true }>, accepted: Queued[]): void {
+  /** A batch failed whole, nothing of it written: the error its appends get. */
+  #failed(outcome: Exclude<BatchOutcome, { ok: true }>): unknown {
     // The file may hold what we did not expect; read it afresh from now on.
     this.#cache.clear();
-    const error = outcome.stale
+    return outcome.stale
       ? new KezError("unavailable", "The store changed under the server; retry later", {
         cause: new Error("another connection changed a chain of the batch after it was checked"),
       })
       : translate(outcome.error);
-    for (const item of accepted) item.reject(error);
   }
 
   #version(): number {
@@ -454,12 +368,25 @@ export class SqliteStore implements Store {
 
   /**
    * Starts loading, off the commit path, the active subjects of the chains of
-   * appends whose states lack them, so that a long chain's first append
-   * after a start does not block the event loop for the whole chain.
+   * appends whose states lack them, a query at a time, so that a long
+   * chain's first append after a start does not block the event loop for
+   * the whole chain.
    *
+   * @param events events about to join a batch
    * @returns what to wait for, or null when nothing needs loading
+   *
+   * @example
+   * ```ts
+   * import { SqliteStore } from "./sqlite_store.ts";
+   * import { generateSecret, signEvent, toChainEvent } from "../protocol/mod.ts";
+   * const store = SqliteStore.open(":memory:");
+   * const alg = "ed25519-sha512-jcs";
+   * const event = toChainEvent(signEvent({ seq: 0, created_at: "2026-01-01T00:00:00Z", op: "add", subject: "github:a" }, { alg, secret: generateSecret(alg) }));
+   * if (store.preload([event]) !== null) throw new Error("a new chain has nothing to load");
+   * await store.close();
+   * ```
    */
-  #preload(events: readonly ChainEvent[]): Promise<unknown> | null {
+  preload(events: readonly ChainEvent[]): Promise<unknown> | null {
     let loads: Promise<void>[] | null = null;
     for (const { envelope } of events) {
       let state: ChainState;
@@ -486,7 +413,7 @@ export class SqliteStore implements Store {
       while (!steps.next().done) await turn();
       if (this.#cache.get(primary) === state) this.#cache.put(primary, state);
     } catch {
-      // As in #preload: the commit's check loads them in place and answers the failure.
+      // As in preload: the commit loads them in place and answers the failure.
     } finally {
       this.#loading.delete(state);
     }
@@ -666,8 +593,8 @@ export class SqliteStore implements Store {
 
   /** @inheritdoc */
   async close(): Promise<void> {
-    this.#flush();
-    while (this.#writing !== null) await this.#writing;
+    // A batch in flight is its committer's to answer; the file closes after it.
+    while (this.#writing !== null) await this.#writing.catch(() => {});
     await this.#writer.close();
     this.#db.close();
   }

@@ -1,11 +1,12 @@
 /**
- * The storage interface the HTTP layer talks to. Asynchronous throughout, so
+ * The storage interface: what the HTTP layer reads, and the one write the
+ * appender asks for, a batch committed whole. Asynchronous throughout, so
  * that a networked database can implement it without changing any caller.
  *
  * @module
  */
 
-import type { ChainEvent, Primary } from "../protocol/mod.ts";
+import type { ChainEvent, ChainTip, Primary } from "../protocol/mod.ts";
 import type { TransparencyLog } from "./transparency_log.ts";
 
 /** What a successful append reports (§5): the new event's seq and hash. */
@@ -58,23 +59,66 @@ export interface ReadChainOptions {
 }
 
 /**
- * Where chains live. Implementations make `append` atomic (the checks of §5
- * and the insert in one transaction) and durable before it resolves.
+ * One batch of appends, offered to {@linkcode Store.commit}: the candidate
+ * events and the rule that picks which of them are stored. The rule (spec
+ * §5 checks 6–9, in order) is the appender's; the store only supplies each
+ * chain's tip as it stands inside the commit and writes what is picked.
+ */
+export interface Batch {
+  /**
+   * The candidate events, in the order they are checked; one chain's appear
+   * in seq order. A store may read ahead from them what `decide` will ask:
+   * the tips of their primaries, and whether their subjects are active.
+   */
+  readonly events: readonly ChainEvent[];
+  /**
+   * Picks the events to store, called once per commit, synchronously, after
+   * the store holds the batch's chains against other writers and before it
+   * writes anything.
+   *
+   * @param tipOf the committed tip of a chain, by canonical primary: asked
+   *   only for the primaries of `events`, and its `isActive` only for their
+   *   subjects; it throws when the chain cannot be read, which fails the batch
+   * @returns the events to store, a subsequence of `events` in their order
+   */
+  decide(tipOf: (primary: string) => ChainTip): readonly ChainEvent[];
+}
+
+/**
+ * Where chains live. A second implementation (another database) is one more
+ * class behind this interface: everything about checking and batching
+ * appends is the appender's, so a store reads, caches and commits.
  */
 export interface Store {
   /** The transparency log of spec §10, when the store keeps one. */
   readonly log?: TransparencyLog | undefined;
 
   /**
-   * Appends an event after checks 6–9 of §5 against the stored chain, in one
-   * transaction; resolves only once the event is on stable storage.
+   * Starts reading, off the commit path, what checking these events will
+   * need (a long chain's active subjects, say), so that their commit does
+   * not block on it. Never rejects: a failure shows again at the commit.
    *
-   * @param event a structurally valid event whose primary was checked (check 5)
-   * @returns the stored seq and hash
-   * @throws {KezError} `conflict`, `invalid_signature`, `invalid_op` from the checks;
-   *   `unavailable` when the store cannot take writes right now
+   * @param events events about to join a batch
+   * @returns what to wait for before queueing them, or null when nothing is to be read
    */
-  append(event: ChainEvent): Promise<AppendResult>;
+  preload(events: readonly ChainEvent[]): Promise<unknown> | null;
+
+  /**
+   * Commits one batch in one transaction, durable (fsynced) before it
+   * resolves: holds the batch's chains against other writers (SQLite: their
+   * lengths checked again under the write lock; PostgreSQL: their rows locked
+   * `FOR UPDATE`), lets `batch.decide` pick the events against their tips,
+   * inserts those, appends them to the transparency log under a new signed
+   * checkpoint, and commits. The store's cache takes the events only after
+   * the commit. One batch is committed at a time: the caller waits for one
+   * to settle before it offers the next.
+   *
+   * @param batch the candidate events and the rule that picks them
+   * @returns one result per picked event, in their order; none when none was picked
+   * @throws {KezError} `unavailable` when the store cannot take writes right now, or
+   *   another writer changed a chain of the batch meanwhile; then nothing was written
+   */
+  commit(batch: Batch): Promise<readonly AppendResult[]>;
 
   /**
    * Reads a chain.
@@ -94,6 +138,6 @@ export interface Store {
    */
   readHead(primary: Primary): Promise<StoredHead | null>;
 
-  /** Closes the store; later calls fail. */
+  /** Closes the store once the batch in flight is committed; later calls fail. */
   close(): Promise<void>;
 }

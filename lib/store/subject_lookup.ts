@@ -5,8 +5,8 @@
  * @module
  */
 
-import type { Op } from "../protocol/mod.ts";
-import type { ActiveSubjects } from "./active_subjects.ts";
+import { isActiveAfter, type Op } from "../protocol/mod.ts";
+import type { ChainSubjects } from "./chain_subjects.ts";
 
 /**
  * Active subjects asked of the store one at a time: a subject is active when
@@ -24,7 +24,7 @@ import type { ActiveSubjects } from "./active_subjects.ts";
  * if (subjects.isActive("github:c") || subjects.weight !== 0) throw new Error("unknown");
  * ```
  */
-export class SubjectLookup implements ActiveSubjects {
+export class SubjectLookup implements ChainSubjects {
   readonly #latestOp: (subject: string) => Op | null;
 
   /**
@@ -42,7 +42,7 @@ export class SubjectLookup implements ActiveSubjects {
 
   /** @inheritdoc */
   isActive(subject: string): boolean {
-    return this.#latestOp(subject) === "add";
+    return isActiveAfter(this.#latestOp(subject));
   }
 
   /** Committed events are in the database already, where the next question looks. */

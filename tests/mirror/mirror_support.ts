@@ -7,6 +7,7 @@
  */
 
 import { DatabaseSync } from "node:sqlite";
+import { Appender } from "../../lib/append/mod.ts";
 import { serve } from "../../lib/http/mod.ts";
 import { createLogger } from "../../lib/log/mod.ts";
 import { defaultPinPath, Follower, UpstreamPin } from "../../lib/mirror/mod.ts";
@@ -96,8 +97,9 @@ export async function startMirror(
 ): Promise<RunningMirror> {
   const store = SqliteStore.open(db, { log: { origin: MIRROR_ORIGIN, seed } });
   const { logs, logger, server, base, port } = listen(store, 0, upstream);
+  const appender = new Appender(store);
   const follower = Follower.start({
-    store,
+    store: appender,
     upstream,
     timeoutMs: 2000,
     pin: await UpstreamPin.load(defaultPinPath(db)),
@@ -114,6 +116,7 @@ export async function startMirror(
     close: async () => {
       await server.shutdown();
       await follower.stop();
+      await appender.close();
       await store.close();
     },
   };

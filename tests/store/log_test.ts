@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { ed25519 } from "@noble/curves/ed25519.js";
+import { Appender } from "../../lib/append/mod.ts";
 import { type ChainEvent, type Primary, toChainEvent } from "../../lib/protocol/mod.ts";
 import {
   type AppendResult,
@@ -67,11 +68,12 @@ Deno.test("SqliteStore keeps a transparency log of what it stores", async (t) =>
       "appends get dense indices in commit order, each chain's in seq order",
       async () => {
         const store = SqliteStore.open(path, { log: SIGNER, writerThread: true });
+        const appender = new Appender(store);
         // The chains concurrently, each one's events one after the other, as clients append.
         const results: AppendResult[] = [];
         const chains = Map.groupBy(written.entries(), ([, e]) => e.envelope.payload.primary);
         await Promise.all([...chains.values()].map(async (chain) => {
-          for (const [i, e] of chain) results[i] = await store.append(e);
+          for (const [i, e] of chain) results[i] = await appender.append(e);
         }));
         assert.deepEqual(results.map((r) => r.index).sort((a, b) => a! - b!), [...written.keys()]);
         const leaves = leavesOf(path);
@@ -109,9 +111,10 @@ Deno.test("SqliteStore keeps a transparency log of what it stores", async (t) =>
 
     await t.step("a reopened store goes on where it stopped, consistently", async () => {
       const store = SqliteStore.open(path, { log: SIGNER, writerThread: true });
+      const appender = new Appender(store);
       const old = openCheckpoint(firstCheckpoint, KEY);
       const more = events(1, 3);
-      for (const e of more) await store.append(e);
+      for (const e of more) await appender.append(e);
       const now = openCheckpoint(store.log!.checkpoint().note, KEY);
       assert.equal(now.size, old.size + 3);
       const proof = await store.log!.consistencyProof(old.size, now.size);
@@ -188,7 +191,8 @@ Deno.test("SqliteStore adds rows another connection stored to the log at its nex
     const path = `${dir}/a.db`;
     const [mine, theirs, next] = events(3, 1) as [ChainEvent, ChainEvent, ChainEvent];
     const store = SqliteStore.open(path, { log: SIGNER, writerThread: true });
-    assert.equal((await store.append(mine)).index, 0);
+    const appender = new Appender(store);
+    assert.equal((await appender.append(mine)).index, 0);
     const other = new DatabaseSync(path);
     const [scheme, id] = theirs.envelope.payload.primary.split(":") as [string, string];
     other.prepare("INSERT INTO sigchain_events VALUES (?, ?, 0, ?, ?, 't')").run(
@@ -198,7 +202,7 @@ Deno.test("SqliteStore adds rows another connection stored to the log at its nex
       theirs.hash,
     );
     other.close();
-    assert.equal((await store.append(next)).index, 2, "after the other connection's row");
+    assert.equal((await appender.append(next)).index, 2, "after the other connection's row");
     assert.equal(store.log!.checkpoint().size, 3);
     await store.close();
     assert.deepEqual(leavesOf(path), [mine.line, theirs.line, next.line]);
@@ -210,13 +214,14 @@ Deno.test("SqliteStore logs its rows even at a rowid SQLite reused after a delet
     const path = `${dir}/a.db`;
     const [a, b, c] = events(3, 1) as [ChainEvent, ChainEvent, ChainEvent];
     const store = SqliteStore.open(path, { log: SIGNER });
-    await store.append(a);
-    await store.append(b);
+    const appender = new Appender(store);
+    await appender.append(a);
+    await appender.append(b);
     // Deleting the row with the largest rowid makes SQLite give that rowid to the next row.
     const other = new DatabaseSync(path);
     other.exec("DELETE FROM sigchain_events WHERE rowid = 2");
     other.close();
-    assert.equal((await store.append(c)).index, 2);
+    assert.equal((await appender.append(c)).index, 2);
     assert.equal(store.log!.checkpoint().size, 3);
     const [scheme, id] = c.envelope.payload.primary.split(":") as [string, string];
     const primary = { scheme, id, text: c.envelope.payload.primary } as Primary;
@@ -230,7 +235,8 @@ Deno.test("SqliteStore.open() refuses a log whose stored hashes were changed", a
   await withDir(async (dir) => {
     const path = `${dir}/a.db`;
     const store = SqliteStore.open(path, { log: SIGNER });
-    for (const e of events(1, 5)) await store.append(e);
+    const appender = new Appender(store);
+    for (const e of events(1, 5)) await appender.append(e);
     await store.close();
     const db = new DatabaseSync(path);
     // The subtree of leaves 0–3 is kept in the row of leaf 3, after the one of leaves 2–3.
@@ -249,45 +255,15 @@ Deno.test("SqliteStore without a log leaves a logged file's log for its next log
     const path = `${dir}/a.db`;
     const [a, b] = events(2, 1) as [ChainEvent, ChainEvent];
     let store = SqliteStore.open(path, { log: SIGNER });
-    await store.append(a);
+    await new Appender(store).append(a);
     await store.close();
     store = SqliteStore.open(path);
-    assert.equal((await store.append(b)).index, undefined);
+    assert.equal((await new Appender(store).append(b)).index, undefined);
     await store.close();
     store = SqliteStore.open(path, { log: SIGNER });
     assert.equal(store.log!.checkpoint().size, 2);
     await store.close();
     assert.deepEqual(leavesOf(path), [a.line, b.line]);
-  });
-});
-
-Deno.test("appendInOrder() stores events in the order given", async () => {
-  await withDir(async (dir) => {
-    const written = events(4, 5);
-    const store = SqliteStore.open(`${dir}/a.db`, { log: SIGNER, writerThread: true });
-    const results = await Promise.all(store.appendInOrder(written));
-    assert.deepEqual(results.map((r) => r.index), [...written.keys()]);
-    await store.close();
-  });
-});
-
-Deno.test("appendInOrder() stores only the run's prefix before a refused event", async () => {
-  await withDir(async (dir) => {
-    const [a, b, c] = [new ChainAuthor(), new ChainAuthor(), new ChainAuthor()];
-    const run = [
-      toChainEvent(a.next("add", "github:a")),
-      toChainEvent(b.next("revoke", "github:never-added")),
-      toChainEvent(c.next("add", "github:c")),
-    ];
-    const store = SqliteStore.open(`${dir}/a.db`, { log: SIGNER });
-    const outcomes = await Promise.allSettled(store.appendInOrder(run));
-    assert.equal(outcomes[0]!.status, "fulfilled");
-    assert.match(String((outcomes[1] as PromiseRejectedResult).reason.code), /invalid_op/);
-    const third = (outcomes[2] as PromiseRejectedResult).reason;
-    assert.equal(third.code, "conflict");
-    assert.match(third.message, /an earlier event of its run was refused/);
-    assert.equal(store.log!.checkpoint().size, 1);
-    await store.close();
   });
 });
 

@@ -4,6 +4,7 @@
 
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
+import { Appender } from "../../lib/append/mod.ts";
 import { createApp } from "../../lib/http/mod.ts";
 import { createLogger } from "../../lib/log/mod.ts";
 import { type Envelope, KezError, parsePrimary, toChainEvent } from "../../lib/protocol/mod.ts";
@@ -26,11 +27,11 @@ async function codeOf(result: Promise<unknown>): Promise<string> {
 }
 
 /** Appends the next events of an author's chain in one batch. */
-async function grow(store: SqliteStore, author: ChainAuthor, count: number, from = 0) {
+async function grow(appender: Appender, author: ChainAuthor, count: number, from = 0) {
   const envelopes: Envelope[] = [];
   for (let i = 0; i < count; i++) envelopes.push(author.next("add", subjectOf(from + i)));
   const events = envelopes.map(toChainEvent);
-  await Promise.all(store.appendInOrder(events));
+  await Promise.all(appender.appendInOrder(events));
   return events;
 }
 
@@ -38,9 +39,10 @@ Deno.test("a chain past cachedChainBytes is served from the file", async (t) => 
   await withDir(async (dir) => {
     const path = `${dir}/long.db`;
     const store = SqliteStore.open(path, { cachedChainBytes: 4096 });
+    const appender = new Appender(store);
     const author = new ChainAuthor();
     const primary = parsePrimary(author.primary);
-    const events = await grow(store, author, 150);
+    const events = await grow(appender, author, 150);
     const jsonl = (from: number) => events.slice(from).map((e) => e.line + "\n").join("");
 
     await t.step("the whole chain is a stream of the stored lines, its length known", async () => {
@@ -73,7 +75,7 @@ Deno.test("a chain past cachedChainBytes is served from the file", async (t) => 
       const read = store.rowsRead;
       assert.equal((await store.readHead(primary))?.hash, events[149]!.hash);
       const revoke = toChainEvent(author.next("revoke", subjectOf(3)));
-      assert.deepEqual(await store.append(revoke), { seq: 150, hash: revoke.hash });
+      assert.deepEqual(await appender.append(revoke), { seq: 150, hash: revoke.hash });
       const again = toChainEvent(author.sign({
         seq: 151,
         prev: revoke.hash,
@@ -81,8 +83,8 @@ Deno.test("a chain past cachedChainBytes is served from the file", async (t) => 
         op: "revoke",
         subject: subjectOf(3),
       }));
-      assert.equal(await codeOf(store.append(again)), "invalid_op");
-      assert.equal(await codeOf(store.append(revoke)), "conflict");
+      assert.equal(await codeOf(appender.append(again)), "invalid_op");
+      assert.equal(await codeOf(appender.append(revoke)), "conflict");
       assert.equal(store.rowsRead, read);
       events.push(revoke);
     });
@@ -90,7 +92,7 @@ Deno.test("a chain past cachedChainBytes is served from the file", async (t) => 
     await t.step("a stream sends the chain as it was when read, across a commit", async () => {
       const chain = await store.readChain(primary);
       const next = toChainEvent(author.next("add", "github:later"));
-      await store.append(next);
+      await appender.append(next);
       assert.equal(chain?.head.hash, events.at(-1)!.hash);
       assert.equal(await text(chain), jsonl(0));
       events.push(next);
@@ -122,11 +124,12 @@ Deno.test("a chain past cachedChainBytes is served from the file", async (t) => 
         ).run(events.at(-1)!.hash, scheme, id, events.length - 1);
         db.close();
         const reopened = SqliteStore.open(path, { cachedChainBytes: 4096 });
+        const appending = new Appender(reopened);
         assert.equal((await reopened.readHead(primary))?.seq, events.length - 1);
         assert.equal(reopened.rowsRead, 1, "the head row alone");
-        await grow(reopened, author, 1, 1000);
+        await grow(appending, author, 1, 1000);
         assert.equal(reopened.rowsRead, 1 + events.length, "the active subjects, once");
-        await grow(reopened, author, 5, 1001);
+        await grow(appending, author, 5, 1001);
         const twice = toChainEvent(author.sign({
           seq: events.length + 6,
           prev: (await reopened.readHead(primary))!.hash,
@@ -134,7 +137,7 @@ Deno.test("a chain past cachedChainBytes is served from the file", async (t) => 
           op: "add",
           subject: subjectOf(7),
         }));
-        assert.equal(await codeOf(reopened.append(twice)), "invalid_op");
+        assert.equal(await codeOf(appending.append(twice)), "invalid_op");
         assert.equal(reopened.rowsRead, 1 + events.length);
         await reopened.close();
       },
@@ -148,9 +151,10 @@ Deno.test("active subjects past their share of the cache are asked of the databa
     // 200 kB: lines over 25 kB are not kept, nor subjects over about 59 kB, some 100 of these.
     const options = { cacheBytes: 200_000 };
     const store = SqliteStore.open(path, options);
+    const appender = new Appender(store);
     const author = new ChainAuthor();
     const primary = parsePrimary(author.primary);
-    await grow(store, author, 300);
+    await grow(appender, author, 300);
 
     await t.step("the op check still follows §5 check 9", async () => {
       const read = store.rowsRead;
@@ -166,11 +170,14 @@ Deno.test("active subjects past their share of the cache are asked of the databa
           }))
         );
       };
-      assert.equal(await codeOf(store.append(await sign("add", subjectOf(5)))), "invalid_op");
-      assert.equal(await codeOf(store.append(await sign("revoke", "github:never"))), "invalid_op");
-      assert.equal(await codeOf(store.append(await sign("revoke", subjectOf(5)))), "stored");
-      assert.equal(await codeOf(store.append(await sign("revoke", subjectOf(5)))), "invalid_op");
-      assert.equal(await codeOf(store.append(await sign("add", subjectOf(5)))), "stored");
+      assert.equal(await codeOf(appender.append(await sign("add", subjectOf(5)))), "invalid_op");
+      assert.equal(
+        await codeOf(appender.append(await sign("revoke", "github:never"))),
+        "invalid_op",
+      );
+      assert.equal(await codeOf(appender.append(await sign("revoke", subjectOf(5)))), "stored");
+      assert.equal(await codeOf(appender.append(await sign("revoke", subjectOf(5)))), "invalid_op");
+      assert.equal(await codeOf(appender.append(await sign("add", subjectOf(5)))), "stored");
       assert.ok(store.rowsRead - read < 10, `${store.rowsRead - read} rows read`);
     });
 
@@ -188,7 +195,7 @@ Deno.test("active subjects past their share of the cache are asked of the databa
       const revoke = toChainEvent(replay.sign(draft(head.seq + 2, add.hash, "revoke")));
       const twice = toChainEvent(replay.sign(draft(head.seq + 3, revoke.hash, "revoke")));
       const outcomes = await Promise.all(
-        store.appendInOrder([add, revoke, twice]).map((p) => codeOf(p)),
+        appender.appendInOrder([add, revoke, twice]).map((p) => codeOf(p)),
       );
       assert.deepEqual(outcomes, ["stored", "stored", "invalid_op"]);
     });
@@ -196,16 +203,17 @@ Deno.test("active subjects past their share of the cache are asked of the databa
 
     await t.step("reopened, the subjects are found too many again and asked again", async () => {
       const reopened = SqliteStore.open(path, options);
+      const appending = new Appender(reopened);
       const head = (await reopened.readHead(primary))!;
       const draft = (op: "add" | "revoke", subject: string, seq: number, prev: string) =>
         toChainEvent(author.sign({ seq, prev, created_at: "2026-01-01T00:00:00Z", op, subject }));
       const revoke = draft("revoke", subjectOf(299), head.seq + 1, head.hash);
-      assert.equal(await codeOf(reopened.append(revoke)), "stored");
+      assert.equal(await codeOf(appending.append(revoke)), "stored");
       const read = reopened.rowsRead;
       const again = draft("revoke", subjectOf(299), head.seq + 2, revoke.hash);
-      assert.equal(await codeOf(reopened.append(again)), "invalid_op");
+      assert.equal(await codeOf(appending.append(again)), "invalid_op");
       assert.equal(
-        await codeOf(reopened.append(draft("add", subjectOf(5), head.seq + 2, revoke.hash))),
+        await codeOf(appending.append(draft("add", subjectOf(5), head.seq + 2, revoke.hash))),
         "invalid_op",
       );
       assert.equal(reopened.rowsRead, read, "the later checks read no rows");
@@ -218,7 +226,7 @@ Deno.test("HTTP answers of a streamed chain", async (t) => {
   const store = SqliteStore.open(":memory:", { cachedChainBytes: 4096 });
   const app = createApp({ store, logger: createLogger("error") });
   const author = new ChainAuthor();
-  const events = await grow(store, author, 100);
+  const events = await grow(new Appender(store), author, 100);
   const url = `http://x/v1/sigchains/${author.path}`;
   const body = events.map((e) => e.line + "\n").join("");
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
+import { Appender } from "../../lib/append/mod.ts";
 import { createApp } from "../../lib/http/mod.ts";
 import { createLogger } from "../../lib/log/mod.ts";
 import { KezError, parsePrimary, toChainEvent } from "../../lib/protocol/mod.ts";
@@ -49,7 +50,7 @@ Deno.test("SqliteStore serves a database made by plain SQL unchanged and extends
     assert.equal(await res.text(), stored.map((e) => e.line + "\n").join(""));
 
     const third = toChainEvent(author.next("revoke", "github:a"));
-    assert.deepEqual(await store.append(third), { seq: 2, hash: third.hash });
+    assert.deepEqual(await new Appender(store).append(third), { seq: 2, hash: third.hash });
     await store.close();
 
     assert.deepEqual(schemaOf(path), before, "the original table and index are unchanged");
@@ -101,27 +102,29 @@ Deno.test("SqliteStore.open() refuses unusable files and leaves them untouched",
   }
 });
 
-Deno.test("append() answers unavailable when another process holds the write lock", async () => {
+Deno.test("commit() fails a batch as unavailable while another process holds the write lock", async () => {
   await withDir(async (dir) => {
     const path = `${dir}/locked.db`;
     const store = SqliteStore.open(path, { busyTimeoutMs: 50 });
+    const appender = new Appender(store);
     const author = new ChainAuthor();
     const other = new DatabaseSync(path);
     other.exec("BEGIN IMMEDIATE");
     await assert.rejects(
-      store.append(toChainEvent(author.next("add", "github:a"))),
+      appender.append(toChainEvent(author.next("add", "github:a"))),
       (e) => e instanceof KezError && e.code === "unavailable",
     );
     other.exec("ROLLBACK");
     other.close();
     const retry = toChainEvent(new ChainAuthor(author.alg, author.secret).next("add", "github:a"));
-    assert.equal((await store.append(retry)).seq, 0, "writes work again once the lock is gone");
+    assert.equal((await appender.append(retry)).seq, 0, "writes work again once the lock is gone");
     await store.close();
   });
 });
 
 Deno.test("readChain() and readHead() see one consistent chain", async (t) => {
   const store = SqliteStore.open(":memory:");
+  const appender = new Appender(store);
   const author = new ChainAuthor("nostr-secp256k1-schnorr-sha256-jcs");
   const primary = parsePrimary(author.primary);
   const events = [
@@ -130,7 +133,7 @@ Deno.test("readChain() and readHead() see one consistent chain", async (t) => {
     author.next("revoke", "a:1"),
   ]
     .map(toChainEvent);
-  for (const e of events) await store.append(e);
+  for (const e of events) await appender.append(e);
   const text = (chain: StoredChain | null) => new Response(chain?.jsonl).text();
   const jsonl = (from: number) => events.slice(from).map((e) => e.line + "\n").join("");
   await t.step("the whole chain", async () => {
@@ -160,11 +163,12 @@ Deno.test("SqliteStore with a writer thread", async (t) => {
   await withDir(async (dir) => {
     const path = `${dir}/thread.db`;
     const store = SqliteStore.open(path, { writerThread: true });
+    const appender = new Appender(store);
     const author = new ChainAuthor();
     const primary = parsePrimary(author.primary);
     const events = [author.next("add", "a:1"), author.next("add", "a:2")].map(toChainEvent);
     await t.step("commits appends and serves them", async () => {
-      for (const e of events) await store.append(e);
+      for (const e of events) await appender.append(e);
       const chain = await store.readChain(primary);
       assert.equal(
         await new Response(chain?.jsonl).text(),
@@ -180,7 +184,7 @@ Deno.test("SqliteStore with a writer thread", async (t) => {
           op: "add",
           subject: `race:${i}`,
         })));
-      const outcomes = await Promise.allSettled(racers.map((e) => store.append(e)));
+      const outcomes = await Promise.allSettled(racers.map((e) => appender.append(e)));
       assert.equal(outcomes.filter((o) => o.status === "fulfilled").length, 1);
       for (const o of outcomes) {
         if (o.status === "rejected") assert.equal((o.reason as KezError).code, "conflict");
@@ -191,7 +195,7 @@ Deno.test("SqliteStore with a writer thread", async (t) => {
       async () => {
         const other = new ChainAuthor();
         const first = toChainEvent(other.next("add", "b:1"));
-        await store.append(first);
+        await appender.append(first);
         const [scheme, id] = other.path.split("/") as [string, string];
         const second = toChainEvent(other.next("add", "b:2"));
         const db = new DatabaseSync(path);
@@ -207,9 +211,9 @@ Deno.test("SqliteStore with a writer thread", async (t) => {
           op: "add",
           subject: "b:late",
         }));
-        const outcome = await store.append(late).then(() => "stored", (e: KezError) => e.code);
+        const outcome = await appender.append(late).then(() => "stored", (e: KezError) => e.code);
         assert.ok(outcome === "unavailable" || outcome === "conflict", outcome);
-        assert.deepEqual(await store.append(third), { seq: 2, hash: third.hash });
+        assert.deepEqual(await appender.append(third), { seq: 2, hash: third.hash });
       },
     );
     await store.close();
