@@ -43,11 +43,25 @@ function flags(args: readonly string[]): readonly string[] {
   return end === -1 ? args : args.slice(0, end);
 }
 
+/** The words that group commands: `kez sigchain add`, `kez log trust`. */
+const GROUPS: readonly string[] = ["identity", "sigchain", "log"];
+
+/** The help of a group: its commands, as `kez --help` lists them. */
+function groupUsage(group: string): string {
+  const commands = COMMANDS.filter((c) => c.name.startsWith(`${group} `));
+  return `Usage: kez ${group} <command> [options]
+
+Commands:
+${commands.map((c) => `  ${c.name.padEnd(18)}${c.summary}`).join("\n")}
+
+Every command takes --help; see 'kez --help' for the rest.`;
+}
+
 function find(args: readonly string[]): Command {
   const name = args.slice(0, 2).join(" ");
   const command = COMMANDS.find((c) => c.name === name);
   if (command !== undefined) return command;
-  if (args[0] === "identity" || args[0] === "sigchain" || args[0] === "log") {
+  if (GROUPS.includes(args[0]!)) {
     throw new UsageError(
       args[1] === undefined ? `Missing ${args[0]} command` : `Unknown command '${name}'`,
     );
@@ -113,6 +127,9 @@ function fail(io: Io, e: Error, json: boolean): number {
  *   throw new Error("unexpected");
  * }
  * if ((await main(["sigchain", "nonsense"], io)) !== 2) throw new Error("usage error");
+ * if ((await main(["log", "--help"], io)) !== 0 || !out.at(-1)?.includes("log trust")) {
+ *   throw new Error("a group's help lists its commands");
+ * }
  * ```
  */
 export async function main(args: readonly string[], io: Io = denoIo()): Promise<number> {
@@ -126,6 +143,10 @@ export async function main(args: readonly string[], io: Io = denoIo()): Promise<
     }
     if (args[0] === "-V" || args[0] === "--version") {
       io.out(`kez ${denoJson.version}`);
+      return 0;
+    }
+    if (GROUPS.includes(args[0]!) && (args[1] === "-h" || args[1] === "--help")) {
+      io.out(groupUsage(args[0]!));
       return 0;
     }
     const command = find(args);
