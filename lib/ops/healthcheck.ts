@@ -39,6 +39,48 @@ export async function checkHealth(url: string, timeoutMs: number = 5000): Promis
     }
     return { healthy: ok, detail: `${res.status} ${body.slice(0, 200)}` };
   } catch (e) {
-    return { healthy: false, detail: (e as Error).message };
+    return { healthy: false, detail: `GET failed: ${whyNoAnswer(e, url, timeoutMs)}` };
   }
+}
+
+/**
+ * Why a fetch got no answer, in words an operator can act on. Deno's fetch
+ * says only `fetch failed`, with the reason in its cause.
+ *
+ * @param error what fetch threw
+ * @param url what was asked
+ * @param timeoutMs how long it was given
+ * @returns the reason, with the address tried
+ *
+ * @example
+ * ```ts
+ * import { whyNoAnswer } from "./healthcheck.ts";
+ * const cause = new Error("client error (Connect): tcp connect error: Connection refused (os error 111)");
+ * const why = whyNoAnswer(new TypeError("fetch failed", { cause }), "http://127.0.0.1:7878/v1/healthz", 5000);
+ * if (!why.startsWith("connection refused by 127.0.0.1:7878")) throw new Error(why);
+ * ```
+ */
+export function whyNoAnswer(error: unknown, url: string, timeoutMs: number): string {
+  const { host, hostname } = new URL(url);
+  const name = (error as Error)?.name;
+  if (name === "TimeoutError" || name === "AbortError") {
+    return `no answer from ${host} within ${
+      timeoutMs / 1000
+    } s (a server that is stuck, or a firewall that drops packets)`;
+  }
+  const messages: string[] = [];
+  for (let e = error; e instanceof Error && messages.length < 5; e = e.cause) {
+    messages.push(e.message);
+  }
+  const text = messages.join(": ");
+  if (/connection refused/i.test(text)) {
+    return `connection refused by ${host}: nothing listens there (is the server running, and on this port?)`;
+  }
+  if (/dns error|lookup address|name or service not known/i.test(text)) {
+    return `cannot resolve the host name ${hostname}`;
+  }
+  if (/timed out/i.test(text)) return `connecting to ${host} timed out`;
+  // Unknown: the innermost reason, without the URL that the line already shows.
+  const inner = messages.at(-1) ?? String(error);
+  return inner.replace(/^error sending request for url \([^)]*\): /, "");
 }

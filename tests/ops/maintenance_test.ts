@@ -105,8 +105,45 @@ Deno.test("backup, verify and stats on a live database", async (t) => {
       await server.stop();
       const down = await runBinary(["healthcheck", "--bind", `127.0.0.1:${server.port}`]);
       assert.equal(down.code, 1);
-      assert.match(down.stdout, /^unhealthy: /);
+      assert.match(
+        down.stdout,
+        new RegExp(
+          `^unhealthy: http://127\\.0\\.0\\.1:${server.port}/v1/healthz: GET failed: connection refused by 127\\.0\\.0\\.1:${server.port}: nothing listens there`,
+        ),
+      );
+      const unknown = await runBinary([
+        "healthcheck",
+        "--url",
+        "http://no-such-host.invalid/v1/healthz",
+      ]);
+      assert.equal(unknown.code, 1);
+      // A resolver that cannot be reached at all may time out instead: either names the cause.
+      assert.match(
+        unknown.stdout,
+        /GET failed: (cannot resolve the host name no-such-host\.invalid|no answer from no-such-host\.invalid within 5 s)/,
+      );
     });
+    await t.step(
+      "healthcheck names a server that never answers, and how long it waited",
+      async () => {
+        // Accepts the connection and says nothing.
+        using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+        const { port } = listener.addr as Deno.NetAddr;
+        const held: Deno.Conn[] = [];
+        const accepting = (async () => {
+          for await (const conn of listener) held.push(conn);
+        })().catch(() => {});
+        const { code, stdout } = await runBinary(["healthcheck", "--bind", `127.0.0.1:${port}`]);
+        assert.equal(code, 1);
+        assert.match(
+          stdout,
+          new RegExp(`GET failed: no answer from 127\\.0\\.0\\.1:${port} within 5 s`),
+        );
+        for (const conn of held) conn.close();
+        listener.close();
+        await accepting;
+      },
+    );
   });
 });
 
