@@ -5,7 +5,7 @@
  * @module
  */
 
-import { openReadOnly } from "./read_only.ts";
+import { openReadOnlyFile } from "./read_only_file.ts";
 
 /** What a database holds. */
 export interface DatabaseStats {
@@ -72,7 +72,8 @@ export function fileSize(path: string): number {
  * ```
  */
 export function databaseStats(path: string): DatabaseStats {
-  const db = openReadOnly(path);
+  const file = openReadOnlyFile(path);
+  const db = file.db;
   try {
     db.exec("BEGIN");
     const groups = db.prepare(
@@ -106,6 +107,6 @@ export function databaseStats(path: string): DatabaseStats {
       walBytes: fileSize(`${path}-wal`),
     };
   } finally {
-    db.close();
+    file.close();
   }
 }

@@ -8,7 +8,7 @@
 
 import { hashLine, KezError, parseJsonText, Sigchain } from "../protocol/mod.ts";
 import { verifyHere } from "../verify/mod.ts";
-import { openReadOnly } from "./read_only.ts";
+import { openReadOnlyFile } from "./read_only_file.ts";
 import { verifyLog } from "./verify_log.ts";
 
 /** One thing wrong with a stored event, or with the transparency log. */
@@ -86,7 +86,8 @@ export function verifyDatabase(
   path: string,
   onProblem: (problem: VerifyProblem) => void,
 ): VerifyReport {
-  const db = openReadOnly(path);
+  const file = openReadOnlyFile(path);
+  const db = file.db;
   const counts = { chains: 0, events: 0, problems: 0, skipped: 0, logSize: null as number | null };
   try {
     const page = db.prepare(
@@ -127,7 +128,7 @@ export function verifyDatabase(
       counts.problems += audit.problems;
     }
   } finally {
-    db.close();
+    file.close();
   }
   return counts;
 }
