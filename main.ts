@@ -14,13 +14,25 @@
  * @module
  */
 
+import { DatabaseSync } from "node:sqlite";
+import { ed25519 } from "@noble/curves/ed25519.js";
 import { Appender } from "./lib/append/mod.ts";
 import { type Command, type Config, type LogConfig, parseCommand } from "./lib/config/mod.ts";
 import { BODY_TIMEOUT_MS, serve } from "./lib/http/mod.ts";
 import { createLogger, type Logger } from "./lib/log/mod.ts";
 import { defaultPinPath, Follower, UpstreamPin } from "./lib/mirror/mod.ts";
-import { Metrics, runMaintenance, StoredCounts, VERSION } from "./lib/ops/mod.ts";
+import {
+  Metrics,
+  recordLogKeyChange,
+  runMaintenance,
+  signedCheckpoint,
+  type StoredCheckpoint,
+  StoredCounts,
+  VERSION,
+} from "./lib/ops/mod.ts";
+import { claimDatabase, type DatabaseLock } from "./lib/runtime/db_lock.ts";
 import { createLogKey, type LogSigner, readLogKey, SqliteStore } from "./lib/store/mod.ts";
+import { formatVerifierKey, verifierKey } from "./lib/tlog/mod.ts";
 import { SignatureVerifier } from "./lib/verify/mod.ts";
 
 export { VERSION };
@@ -61,6 +73,27 @@ function logProgress(logger: Logger): (done: number, total: number) => void {
   };
 }
 
+/**
+ * Leaves a closed database in rollback-journal mode, which the next start
+ * switches back to WAL. At rest in WAL mode a file cannot be read where its
+ * `-wal` and `-shm` cannot be made (a directory the reader cannot write), and
+ * a reader that can make them leaves them behind; in rollback mode any reader
+ * reads it alone. It fails, harmlessly, while another process has the file open.
+ */
+function restInRollbackMode(path: string, logger: Logger): void {
+  try {
+    const db = new DatabaseSync(path);
+    try {
+      db.exec("PRAGMA busy_timeout = 100");
+      db.exec("PRAGMA journal_mode = DELETE");
+    } finally {
+      db.close();
+    }
+  } catch (e) {
+    logger.debug(`database left in WAL mode: ${(e as Error).message}`);
+  }
+}
+
 async function removeDatabase(path: string): Promise<void> {
   for (const file of [path, `${path}-wal`, `${path}-shm`]) {
     await Deno.remove(file).catch(() => {});
@@ -99,24 +132,63 @@ export async function main(args: readonly string[]): Promise<number> {
   }
 }
 
-/** The log's signer, and the key file to create once the database proves usable. */
+/** The log's signer, the key file to create once the database proves usable, and a chosen key change. */
 interface LogKey {
   readonly signer: LogSigner;
-  newKeyFile: string | null;
+  readonly newKeyFile: string | null;
+  /** The log's last checkpoint under its lost key, when `--new-log-key` replaces it. */
+  readonly replaces: StoredCheckpoint | null;
 }
 
 /**
  * Reads the log's key file, or makes a new seed for one. The file is written
  * only once the database is known to be usable (see serveUntilStopped), so
- * that a refused start leaves no key behind.
+ * that a refused start leaves no key behind. A database whose log was signed
+ * already is never given a new key silently: every client that pinned the old
+ * one would alarm. Call it before this process opens the database otherwise.
  */
-async function logKey({ origin, keyFile }: LogConfig): Promise<LogKey> {
+async function logKey({ origin, keyFile, newKey }: LogConfig, db: string): Promise<LogKey> {
   const seed = keyFile === null ? null : await readLogKey(keyFile);
-  if (seed !== null) return { signer: { origin, seed }, newKeyFile: null };
+  if (seed !== null) {
+    if (newKey) {
+      throw new Error(
+        `Cannot use --new-log-key: the log key file "${keyFile}" exists, and is never replaced; start without the flag to keep signing with it`,
+      );
+    }
+    return { signer: { origin, seed }, newKeyFile: null, replaces: null };
+  }
+  const signed = keyFile === null ? null : signedCheckpoint(db);
+  if (signed !== null && !newKey) {
+    throw new Error(
+      `Cannot use database "${db}": its transparency log (size ${signed.size}) is signed by key ${
+        signed.keyId ?? "(unknown)"
+      }, whose key file "${keyFile}" is missing; restore that file (backup writes it beside the copy as <copy>-log.key), or start once with --new-log-key to sign the log under a new key, which every client that pinned the old one will report as an ALARM`,
+    );
+  }
   return {
     signer: { origin, seed: crypto.getRandomValues(new Uint8Array(32)) },
     newKeyFile: keyFile,
+    replaces: signed,
   };
+}
+
+/**
+ * Records a key change the operator chose, before anything is signed with
+ * the new key: the evidence is in the file before the re-signed log is.
+ */
+function recordKeyChange(db: string, log: LogKey): void {
+  if (log.replaces === null) return;
+  recordLogKeyChange(db, {
+    changedAt: new Date().toISOString(),
+    previous: log.replaces,
+    newKey: newVerifierKey(log),
+  });
+}
+
+function newVerifierKey(log: LogKey): string {
+  return formatVerifierKey(
+    verifierKey(log.signer.origin, ed25519.getPublicKey(log.signer.seed)),
+  );
 }
 
 /** What a mirror follows, and how often it polls once caught up. */
@@ -125,26 +197,54 @@ interface Mirroring {
   readonly pollMs: number;
 }
 
+/** The exit status of a process ended by a signal's second delivery: 128 and its number. */
+const SIGNAL_STATUS: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
+
 async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<number> {
   const logger = createLogger(config.logLevel, undefined, config.logFormat);
+  const { hostname, port } = config.bind;
 
   const existed = await exists(config.db);
-  let log: LogKey | undefined;
+  // One file, one server: held until the store is closed, dropped by the kernel on any exit.
+  // (An in-memory database is this process's alone; a SQLite URI names no file to lock.)
+  const lockable = config.db !== ":memory:" && !config.db.startsWith("file:");
+  let lock: DatabaseLock | undefined;
   try {
-    log = config.log === null ? undefined : await logKey(config.log);
+    lock = lockable ? claimDatabase(config.db) : undefined;
   } catch (e) {
     return fail((e as Error).message);
   }
+  let log: LogKey | undefined;
+  /** The key file this start wrote, to remove with a database that it created. */
+  let createdKey: string | null = null;
   // Leave nothing behind for a start that never served.
   const abandon = async () => {
-    if (!existed) await removeDatabase(config.db);
-    if (log?.newKeyFile) await Deno.remove(log.newKeyFile).catch(() => {});
+    if (!existed) {
+      await removeDatabase(config.db);
+      if (createdKey !== null) await Deno.remove(createdKey).catch(() => {});
+    }
+    lock?.release();
   };
+  // Before anything is opened or signed: an address that cannot be bound costs nothing to undo.
+  try {
+    Deno.listen({ hostname, port, transport: "tcp" }).close();
+  } catch (e) {
+    await abandon();
+    return fail(`Cannot listen on ${hostname}:${port}: ${(e as Error).message}`);
+  }
+  try {
+    log = config.log === null ? undefined : await logKey(config.log, config.db);
+    if (log !== undefined) recordKeyChange(config.db, log);
+  } catch (e) {
+    await abandon();
+    return fail((e as Error).message);
+  }
   let pin: UpstreamPin | undefined;
   if (mirror !== undefined) {
     try {
       pin = await UpstreamPin.load(defaultPinPath(config.db));
     } catch (e) {
+      await abandon();
       return fail((e as Error).message);
     }
   }
@@ -157,20 +257,28 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
     });
   } catch (e) {
     verifier.close();
+    await abandon();
     return fail(`Cannot open database "${config.db}": ${(e as Error).message}`);
   }
   if (log?.newKeyFile) {
     try {
       await createLogKey(log.newKeyFile, log.signer.seed);
-      logger.info(`created log key file ${log.newKeyFile}`);
+      createdKey = log.newKeyFile;
     } catch (e) {
       await store.close();
       verifier.close();
-      // The file is someone else's: only the database is ours to remove.
-      log.newKeyFile = null;
       await abandon();
       return fail((e as Error).message);
     }
+  }
+  if (log?.replaces) {
+    logger.warn(
+      `--new-log-key: the log of size ${log.replaces.size}, signed until now by key ${
+        log.replaces.keyId ?? "(unknown)"
+      }, is signed from now on by ${
+        newVerifierKey(log)
+      }; clients that pinned the old key will report an ALARM (recorded in kez_log_key_changes)`,
+    );
   }
   if (store.log !== undefined) {
     logger.info(
@@ -183,6 +291,7 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
     : undefined;
   const metrics = config.metrics ? new Metrics({ stored }) : undefined;
 
+  const created = createdKey;
   // Every append, a POST's or the mirror's, goes through it, signatures checked on the workers.
   const appender = new Appender(store, { checkSignature: verifier.check });
   let server: Deno.HttpServer<Deno.NetAddr>;
@@ -193,22 +302,26 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
       logger,
       metrics,
       mirrorOf: mirror?.upstream,
-      hostname: config.bind.hostname,
-      port: config.bind.port,
+      hostname,
+      port,
       onListen: ({ hostname, port }) => {
         const host = hostname.includes(":") ? `[${hostname}]` : hostname;
         logger.info(
           `kez-sig-server ${VERSION} listening on http://${host}:${port} (db ${config.db})`,
         );
+        if (created !== null) logger.info(`created log key file ${created}`);
       },
     });
   } catch (e) {
+    stored?.close();
     await store.close();
     verifier.close();
+    // The address was free a moment ago. A file that existed has its log
+    // signed with the new key now: that key stays (abandon keeps it), and is said to.
+    if (existed && created !== null) logger.info(`created log key file ${created}`);
     await abandon();
-    return fail(
-      `Cannot listen on ${config.bind.hostname}:${config.bind.port}: ${(e as Error).message}`,
-    );
+    await logger.flush();
+    return fail(`Cannot listen on ${hostname}:${port}: ${(e as Error).message}`);
   }
 
   // Started once serving, so that a mirror that cannot listen never touches its upstream.
@@ -224,24 +337,38 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
   let graceOver!: () => void;
   const grace = new Promise<"grace over">((resolve) => graceOver = () => resolve("grace over"));
   let graceTimer: ReturnType<typeof setTimeout> | undefined;
-  const stop = () => {
-    logger.info("shutting down: finishing requests in flight");
-    server.shutdown();
-    graceTimer ??= setTimeout(graceOver, SHUTDOWN_GRACE_MS);
-  };
   const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
-  for (const signal of signals) Deno.addSignalListener(signal, stop);
+  const handlers = signals.map((signal) => async () => {
+    if (graceTimer === undefined) {
+      logger.info(
+        `shutting down: finishing requests in flight (at most ${
+          SHUTDOWN_GRACE_MS / 1000
+        } s; a second signal stops at once)`,
+      );
+      server.shutdown();
+      graceTimer = setTimeout(graceOver, SHUTDOWN_GRACE_MS);
+      return;
+    }
+    // What is committed is on disk (WAL, synchronous=FULL): stopping now is as safe as a crash.
+    logger.warn(`${signal} again: stopping now, without the requests in flight`);
+    await logger.flush();
+    Deno.exit(SIGNAL_STATUS[signal] ?? 1);
+  });
+  signals.forEach((signal, i) => Deno.addSignalListener(signal, handlers[i]!));
   if ((await Promise.race([server.finished, grace])) === "grace over") {
     logger.warn(`stopped waiting for requests in flight after ${SHUTDOWN_GRACE_MS / 1000} s`);
   }
   clearTimeout(graceTimer);
-  for (const signal of signals) Deno.removeSignalListener(signal, stop);
+  signals.forEach((signal, i) => Deno.removeSignalListener(signal, handlers[i]!));
   // Its appends in flight are awaited, so the store closes with nothing pending.
   await follower?.stop();
   stored?.close();
   await appender.close();
   await store.close();
   verifier.close();
+  if (lock !== undefined) restInRollbackMode(config.db, logger);
+  // Last: closing the lock's descriptor would drop SQLite's own locks on the file.
+  lock?.release();
   logger.info("stopped");
   await logger.flush();
   return 0;

@@ -40,8 +40,14 @@ Deno.test("main: bad configuration exits 2 with a clear message", async (t) => {
       ["--metrics without its value", ["--metrics"], {}, /--metrics/],
       ["an unknown command", ["serve"], {}, /Unknown command 'serve'/],
       [
-        "a database in a missing directory",
+        "a database in a missing directory, which is named",
         ["--db", `${dir}/no/such/dir/x.db`, "--bind", "127.0.0.1:0"],
+        {},
+        /Cannot open database ".*x\.db": directory ".*\/no\/such\/dir" does not exist/,
+      ],
+      [
+        "a database path that is a directory",
+        ["--db", dir, "--bind", "127.0.0.1:0"],
         {},
         /Cannot open database/,
       ],
@@ -60,7 +66,7 @@ Deno.test("main: bad configuration exits 2 with a clear message", async (t) => {
     ];
     for (const [name, args, env, message] of cases) {
       await t.step(name, async () => {
-        const { code, stderr } = await runBinary(args, env);
+        const { code, stderr } = await runBinary(args, env, 15_000);
         assert.equal(code, 2, stderr);
         assert.match(stderr, message);
       });
@@ -80,12 +86,70 @@ Deno.test("main: an address in use exits 2", async () => {
     ]);
     assert.equal(code, 2, stderr);
     assert.match(stderr, /Cannot listen on 127\.0\.0\.1:\d+/);
-    await assert.rejects(
-      Deno.stat(`${dir}/a.db`),
-      Deno.errors.NotFound,
-      "no database is left behind",
-    );
+    assert.doesNotMatch(stderr, /created log key file/, "no key is announced, none is made");
+    assert.deepEqual([...Deno.readDirSync(dir)], [], "no database, key or pid file is left behind");
   });
+});
+
+Deno.test("main: an address in use beside an existing database leaves it as it was", async () => {
+  await withDir(async (dir) => {
+    const db = `${dir}/a.db`;
+    const first = await spawnServer(["--bind", "127.0.0.1:0", "--db", db]);
+    first.child.kill("SIGTERM");
+    assert.equal((await first.finished()).code, 0);
+    const before = await Deno.readFile(db);
+    const key = await Deno.readTextFile(`${db}-log.key`);
+    using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const { port } = listener.addr as Deno.NetAddr;
+    const { code, stderr } = await runBinary(
+      ["--bind", `127.0.0.1:${port}`, "--db", db],
+      {},
+      15_000,
+    );
+    assert.equal(code, 2, stderr);
+    assert.equal(stderr.trimEnd().split("\n").length, 1, stderr);
+    assert.deepEqual(await Deno.readFile(db), before);
+    assert.equal(await Deno.readTextFile(`${db}-log.key`), key);
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), [
+      "a.db",
+      "a.db-log.key",
+    ]);
+  });
+});
+
+Deno.test("main: a second signal stops at once, without waiting for requests in flight", async (t) => {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    await t.step(signal, async () => {
+      await withDir(async (dir) => {
+        const db = `${dir}/a.db`;
+        const server = await spawnServer(["--bind", "127.0.0.1:0", "--db", db]);
+        // A body that never ends: the first signal waits for it, up to the grace period.
+        const body = new ReadableStream<Uint8Array>({
+          start: (c) => c.enqueue(new TextEncoder().encode("{")),
+        });
+        const inFlight = fetch(`${server.base}/v1/sigchains/ed25519/${"ab".repeat(32)}/events`, {
+          method: "POST",
+          body,
+        }).catch(() => null);
+        await new Promise((r) => setTimeout(r, 200));
+        const started = performance.now();
+        server.child.kill(signal);
+        await new Promise((r) => setTimeout(r, 300));
+        assert.ok(server.log().includes("a second signal stops at once"), server.log());
+        server.child.kill(signal);
+        const status = await server.finished();
+        const took = performance.now() - started;
+        await (await inFlight)?.body?.cancel();
+        assert.equal(status.code, signal === "SIGINT" ? 130 : 143);
+        assert.ok(took < 3000, `stopped in ${took} ms, not the grace period`);
+        assert.match(server.log(), new RegExp(`WARN .*${signal} again: stopping now`));
+        // What was committed is there for the next start.
+        const next = await spawnServer(["--bind", "127.0.0.1:0", "--db", db]);
+        next.child.kill("SIGTERM");
+        assert.equal((await next.finished()).code, 0);
+      });
+    });
+  }
 });
 
 Deno.test("main: flags beat env vars, which beat defaults", async () => {

@@ -12,6 +12,7 @@ import {
   type Config,
   databasePath,
   type Env,
+  logKeyPath,
   parseServe,
   SERVE_OPTIONS,
   type ServeCommand,
@@ -27,7 +28,13 @@ export type MaintenanceName = keyof typeof COMMAND_USAGE;
 export type Command =
   | ServeCommand
   | MirrorCommand
-  | { readonly kind: "backup"; readonly db: string; readonly file: string }
+  | {
+    readonly kind: "backup";
+    readonly db: string;
+    readonly file: string;
+    /** The log's key file to copy beside the backup, as the server finds it. */
+    readonly keyFile: string | null;
+  }
   | { readonly kind: "verify"; readonly db: string }
   | { readonly kind: "stats"; readonly db: string }
   | { readonly kind: "healthcheck"; readonly url: string };
@@ -143,6 +150,7 @@ function parseMaintenance(name: MaintenanceName, args: string[], env: Env): Comm
     args,
     options: {
       db: { type: "string" },
+      "log-key": { type: "string" },
       url: { type: "string" },
       bind: { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -151,7 +159,11 @@ function parseMaintenance(name: MaintenanceName, args: string[], env: Env): Comm
     allowPositionals: true,
   });
   if (values.help) return { kind: "help", text: COMMAND_USAGE[name] };
-  const allowed = name === "healthcheck" ? ["url", "bind"] : ["db"];
+  const allowed = name === "healthcheck"
+    ? ["url", "bind"]
+    : name === "backup"
+    ? ["db", "log-key"]
+    : ["db"];
   const extra = Object.keys(values).find((key) => !allowed.includes(key));
   if (extra !== undefined) throw new TypeError(`Unknown option '--${extra}' for ${name}`);
   const wanted = name === "backup" ? 1 : 0;
@@ -163,8 +175,11 @@ function parseMaintenance(name: MaintenanceName, args: string[], env: Env): Comm
     );
   }
   switch (name) {
-    case "backup":
-      return { kind: "backup", db: databasePath(values.db, env), file: positionals[0]! };
+    case "backup": {
+      const db = databasePath(values.db, env);
+      const keyFile = logKeyPath(values["log-key"] ?? env("KEZ_LOG_KEY"), db);
+      return { kind: "backup", db, file: positionals[0]!, keyFile };
+    }
     case "verify":
     case "stats":
       return { kind: name, db: databasePath(values.db, env) };

@@ -37,6 +37,12 @@ export interface LogConfig {
   readonly origin: string;
   /** The key file; null for an in-memory database's key, made at each start. */
   readonly keyFile: string | null;
+  /**
+   * `--new-log-key`: the operator chose to sign a database's existing log
+   * under a new key, its key file being lost. Without it, a database whose
+   * log has a signed checkpoint and whose key file is missing is refused.
+   */
+  readonly newKey: boolean;
 }
 
 /** What the server's command line asks for. */
@@ -62,6 +68,7 @@ export const SERVE_OPTIONS = {
   "log-origin": { type: "string" },
   "log-key": { type: "string" },
   "transparency-log": { type: "string" },
+  "new-log-key": { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "V" },
 } as const;
@@ -127,6 +134,11 @@ export function serveConfig(values: ServeValues, env: Env): Config {
     "transparency-log",
     flag("transparency-log") ?? env("KEZ_TRANSPARENCY_LOG") ?? DEFAULTS.transparencyLog,
   );
+  // A flag only, never a variable: it is a decision for one start, not a setting to keep.
+  const newKey = values["new-log-key"] === true;
+  if (newKey && !logOn) {
+    throw new TypeError("Cannot use --new-log-key: the transparency log is off");
+  }
   return {
     bind: parseBind(flag("bind") ?? env("KEZ_BIND") ?? DEFAULTS.bind),
     db,
@@ -140,6 +152,7 @@ export function serveConfig(values: ServeValues, env: Env): Config {
       ? {
         origin: parseOrigin(flag("log-origin") ?? env("KEZ_LOG_ORIGIN") ?? DEFAULTS.logOrigin),
         keyFile: logKeyPath(flag("log-key") ?? env("KEZ_LOG_KEY"), db),
+        newKey,
       }
       : null,
   };
@@ -154,7 +167,21 @@ function parseOrigin(text: string): string {
   return text;
 }
 
-function logKeyPath(flag: string | undefined, db: string): string | null {
+/**
+ * The log's key file from `--log-key`, else `KEZ_LOG_KEY`, else `<db>-log.key`.
+ *
+ * @param flag the `--log-key` value or `KEZ_LOG_KEY`, if given
+ * @param db the database path
+ * @returns the path, or null for `":memory:"` without one
+ * @throws {TypeError} when it is empty
+ *
+ * @example
+ * ```ts
+ * import { logKeyPath } from "./config.ts";
+ * if (logKeyPath(undefined, "/data/a.db") !== "/data/a.db-log.key") throw new Error("default");
+ * ```
+ */
+export function logKeyPath(flag: string | undefined, db: string): string | null {
   if (flag === "") throw new TypeError("Cannot use log key path: it is empty");
   return flag ?? defaultLogKeyPath(db);
 }

@@ -27,6 +27,10 @@ ${DB_OPTION}
                         (env KEZ_LOG_KEY; default: <db>-log.key)
   --transparency-log <on>  true|false: keep the log and serve /v1/log/*
                         (env KEZ_TRANSPARENCY_LOG; default ${DEFAULTS.transparencyLog})
+  --new-log-key         the log key file is lost: sign the database's existing log
+                        under a new key, and record the change. Every client that
+                        pinned the old key will report an ALARM. Without this flag
+                        a database with a log and no key file is refused.
 ${HELP_OPTION}
   -V, --version         print the version and exit`;
 
@@ -72,15 +76,20 @@ ${SERVE_OPTION_LINES}
 
 /** The `--help` text of each maintenance command. */
 export const COMMAND_USAGE = {
-  backup: `Usage: kez-sig-server backup <file> [--db <path>]
+  backup: `Usage: kez-sig-server backup <file> [--db <path>] [--log-key <path>]
 
 Writes a consistent copy of the database to <file>, which must not exist, while
 the server may be running (SQLite's online backup, in one read snapshot), then
-checks the copy: integrity, schema, and its events against the database. Exit 0 when
-the copy is written and checked, 1 when it is not, 2 for a usage error.
+checks the copy: integrity, schema, and its events against the database. Then
+copies the transparency log's key file beside it, as <file>-log.key (mode 0600):
+a restore needs both. Exit 0 when the copy and its key are written and checked,
+1 when either is not (the copy of a database with a log but no key file is kept,
+and the missing key named), 2 for a usage error.
 
 Options:
 ${DB_OPTION}
+  --log-key <path>      the log's key file, as the server has it
+                        (env KEZ_LOG_KEY; default: <db>-log.key)
 ${HELP_OPTION}
 `,
   verify: `Usage: kez-sig-server verify [--db <path>]

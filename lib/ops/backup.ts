@@ -6,7 +6,9 @@
  */
 
 import { backup, DatabaseSync } from "node:sqlite";
+import { createLogKey, defaultLogKeyPath, readLogKey } from "../store/log_key.ts";
 import { openReadOnly } from "./read_only.ts";
+import { openReadOnlyFile } from "./read_only_file.ts";
 
 /** What a backup wrote. */
 export interface BackupReport {
@@ -14,6 +16,22 @@ export interface BackupReport {
   readonly events: number;
   /** The copy's size in bytes. */
   readonly bytes: number;
+  /** The copy of the log's key file, beside the backup (mode 0600), or null when none was written. */
+  readonly keyCopy: string | null;
+  /**
+   * The key file that does not exist though the copy has a transparency log,
+   * or null. Such a backup cannot be restored under the log's key.
+   */
+  readonly keyMissing: string | null;
+}
+
+/** Options of {@linkcode backupDatabase}. */
+export interface BackupOptions {
+  /**
+   * The log's key file, copied to `<target>-log.key`; the server's
+   * `--log-key`, by default the database's `<db>-log.key`; null for none.
+   */
+  readonly keyFile?: string | null;
 }
 
 interface LastRow {
@@ -50,12 +68,17 @@ async function exists(path: string): Promise<boolean> {
  * rollback journal so that it is a single file, checked (integrity, schema,
  * its event count between the counts before and after, its last event
  * present in the source with the same hash), fsynced, and only then given
- * the target's name, which is never overwritten.
+ * the target's name, which is never overwritten. Then the log's key file is
+ * copied beside it as `<target>-log.key`, mode 0600: the log's checkpoints
+ * are signed with that key, and clients that pinned it alarm at any other.
  *
  * @param source the database
- * @param target the backup file; it must not exist
- * @returns what was written
- * @throws {Error} when the target exists, the source cannot be used, or the copy fails its checks
+ * @param target the backup file; it must not exist, nor its key file
+ * @param options the key file to copy
+ * @returns what was written, and whether the key was
+ * @throws {Error} when the target or its key file exists, the source or the
+ *   key file cannot be used, the copy fails its checks, or the key cannot be
+ *   written beside the copy
  *
  * @example
  * ```ts
@@ -65,13 +88,24 @@ async function exists(path: string): Promise<boolean> {
  * await SqliteStore.open(`${dir}/a.db`).close();
  * const report = await backupDatabase(`${dir}/a.db`, `${dir}/backup.db`);
  * await Deno.remove(dir, { recursive: true });
- * if (report.events !== 0) throw new Error("an empty database");
+ * if (report.events !== 0 || report.keyCopy !== null) throw new Error("an empty database, no log");
  * ```
  */
-export async function backupDatabase(source: string, target: string): Promise<BackupReport> {
+export async function backupDatabase(
+  source: string,
+  target: string,
+  options: BackupOptions = {},
+): Promise<BackupReport> {
+  const keyFile = options.keyFile === undefined ? defaultLogKeyPath(source) : options.keyFile;
+  const keyTarget = defaultLogKeyPath(target)!;
   if (await exists(target)) throw fileExists(target);
+  if (keyFile !== null && await exists(keyTarget)) throw fileExists(keyTarget);
+  // Read first: a key that cannot be used stops the backup before anything is written.
+  const seed = keyFile === null ? null : await readLogKey(keyFile);
   const partial = `${target}.partial-${crypto.randomUUID().slice(0, 8)}`;
-  const db = openReadOnly(source);
+  const file = openReadOnlyFile(source);
+  const db = file.db;
+  let report: Omit<BackupReport, "keyCopy" | "keyMissing"> & { logged: boolean };
   try {
     const before = count(db);
     try {
@@ -81,18 +115,30 @@ export async function backupDatabase(source: string, target: string): Promise<Ba
     } catch (e) {
       throw new Error(`Cannot back up database: ${(e as Error).message}`, { cause: e });
     }
-    const report = checkCopy(db, partial, before, count(db));
+    report = checkCopy(db, partial, before, count(db));
     // Whatever the copy's connection synced, a backup must be on disk before it is named.
-    using file = await Deno.open(partial);
-    await file.sync();
+    using copy = await Deno.open(partial);
+    await copy.sync();
     await publish(partial, target);
-    return report;
   } finally {
-    db.close();
-    for (const file of [partial, `${partial}-wal`, `${partial}-shm`]) {
-      await Deno.remove(file).catch(() => {});
+    file.close();
+    for (const path of [partial, `${partial}-wal`, `${partial}-shm`]) {
+      await Deno.remove(path).catch(() => {});
     }
   }
+  const { events, bytes, logged } = report;
+  if (seed === null) {
+    return { events, bytes, keyCopy: null, keyMissing: logged ? keyFile : null };
+  }
+  try {
+    await createLogKey(keyTarget, seed);
+  } catch (e) {
+    throw new Error(
+      `${(e as Error).message}; the database copy ${target} is written and checked, its key is not`,
+      { cause: e },
+    );
+  }
+  return { events, bytes, keyCopy: keyTarget, keyMissing: null };
 }
 
 /**
@@ -139,7 +185,11 @@ function checkCopy(source: DatabaseSync, path: string, before: number, after: nu
         );
       }
     }
-    return { events, bytes: Deno.statSync(path).size };
+    const logged = copy.prepare(
+          "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'kez_log_state'",
+        ).get() !== undefined &&
+      copy.prepare("SELECT 1 FROM kez_log_state").get() !== undefined;
+    return { events, bytes: Deno.statSync(path).size, logged };
   } finally {
     copy.close();
   }

@@ -42,7 +42,7 @@ function tally(counts: Readonly<Record<string, number>>): string {
  * @param command the command
  * @param output where lines go; the console by default
  * @returns the exit status: 0 success, 1 failure (a problem found, a database
- *   that cannot be used, a backup not written, an unhealthy server)
+ *   that cannot be used, a backup or its log key not written, an unhealthy server)
  *
  * @example
  * ```ts
@@ -65,12 +65,23 @@ export async function runMaintenance(
   }
 }
 
-async function run(command: MaintenanceCommand, { out }: Output): Promise<number> {
+async function run(command: MaintenanceCommand, { out, err }: Output): Promise<number> {
   switch (command.kind) {
     case "backup": {
-      const { events, bytes } = await backupDatabase(command.db, command.file);
-      out(`Backed up ${plural(events, "event")} to ${command.file} (${bytes} bytes), checked`);
-      return 0;
+      const report = await backupDatabase(command.db, command.file, { keyFile: command.keyFile });
+      const key = report.keyCopy === null ? "" : `; log key copied to ${report.keyCopy}`;
+      out(
+        `Backed up ${
+          plural(report.events, "event")
+        } to ${command.file} (${report.bytes} bytes), checked${key}`,
+      );
+      if (report.keyMissing === null) return 0;
+      err(
+        `kez-sig-server: WARNING: no log key copied: "${report.keyMissing}" does not exist, and the database has a transparency log signed with it; ` +
+          `this backup alone restores only under a new key (--new-log-key), which every client that pinned the old one reports as an ALARM. ` +
+          `Give backup the server's --log-key (or KEZ_LOG_KEY), and keep the key file safe`,
+      );
+      return 1;
     }
     case "verify": {
       const report = verifyDatabase(command.db, (p) => {

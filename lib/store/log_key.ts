@@ -71,16 +71,32 @@ export async function readLogKey(path: string): Promise<Uint8Array | null> {
 }
 
 /**
- * Writes a new key file, readable by its owner only. An existing file is
- * never replaced: it may hold the key that signed every checkpoint so far.
+ * Writes a new key file, readable by its owner only, and flushes it to disk:
+ * checkpoints signed with the key are committed next, and must never outlive
+ * it. An existing file is never replaced: it may hold the key that signed
+ * every checkpoint so far.
  *
  * @param path the key file, which must not exist
  * @param seed the 32-byte Ed25519 seed
  * @throws {Error} when the file exists or cannot be written
+ *
+ * @example
+ * ```ts
+ * import { createLogKey } from "./log_key.ts";
+ * const dir = await Deno.makeTempDir();
+ * await createLogKey(`${dir}/k`, new Uint8Array(32));
+ * const mode = (await Deno.stat(`${dir}/k`)).mode! & 0o777;
+ * await Deno.remove(dir, { recursive: true });
+ * if (mode !== 0o600) throw new Error(mode.toString(8));
+ * ```
  */
 export async function createLogKey(path: string, seed: Uint8Array): Promise<void> {
   try {
-    await Deno.writeTextFile(path, `${toHex(seed)}\n`, { createNew: true, mode: 0o600 });
+    // The umask only ever takes bits away from 0600.
+    using file = await Deno.open(path, { write: true, createNew: true, mode: 0o600 });
+    const bytes = new TextEncoder().encode(`${toHex(seed)}\n`);
+    for (let n = 0; n < bytes.length;) n += await file.write(bytes.subarray(n));
+    await file.sync();
   } catch (e) {
     throw new Error(`Cannot create log key file "${path}": ${(e as Error).message}`);
   }

@@ -21,18 +21,26 @@ export interface Run {
 }
 
 /**
- * Runs the binary with arguments and environment, to completion.
+ * Runs the binary with arguments and environment, to completion, killing it
+ * after `timeoutMs`: a server that starts where it should refuse fails the
+ * test (exit 143) instead of hanging it.
  *
  * @param args the arguments
  * @param env more environment variables
+ * @param timeoutMs the longest run, 60 s by default
  * @returns its exit status and output
  */
-export async function runBinary(args: string[], env: Record<string, string> = {}): Promise<Run> {
+export async function runBinary(
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 60_000,
+): Promise<Run> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", ...PERMISSIONS, MAIN, ...args],
     env,
     stdout: "piped",
     stderr: "piped",
+    signal: AbortSignal.timeout(timeoutMs),
   }).output();
   const decode = (b: Uint8Array) => new TextDecoder().decode(b);
   return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
