@@ -21,17 +21,18 @@ import { type Command, type Config, type LogConfig, parseCommand } from "./lib/c
 import { BODY_TIMEOUT_MS, serve } from "./lib/http/mod.ts";
 import { createLogger, type Logger } from "./lib/log/mod.ts";
 import { defaultPinPath, Follower, UpstreamPin } from "./lib/mirror/mod.ts";
+import { Metrics, runMaintenance, VERSION } from "./lib/ops/mod.ts";
+import { claimDatabase, type DatabaseLock } from "./lib/runtime/db_lock.ts";
 import {
-  Metrics,
+  createLogKey,
+  type LogSigner,
+  readLogKey,
   recordLogKeyChange,
-  runMaintenance,
   signedCheckpoint,
+  SqliteStore,
   type StoredCheckpoint,
   StoredCounts,
-  VERSION,
-} from "./lib/ops/mod.ts";
-import { claimDatabase, type DatabaseLock } from "./lib/runtime/db_lock.ts";
-import { createLogKey, type LogSigner, readLogKey, SqliteStore } from "./lib/store/mod.ts";
+} from "./lib/store/mod.ts";
 import { formatVerifierKey, verifierKey } from "./lib/tlog/mod.ts";
 import { SignatureVerifier } from "./lib/verify/mod.ts";
 

@@ -1,5 +1,5 @@
-// The layers of ARCHITECTURE.md, checked on the source: imports only run downward, and the
-// protocol core stays pure.
+// The layers of ARCHITECTURE.md, checked on the source: imports only run downward, the
+// protocol core stays pure, and all SQL lives in lib/store.
 
 import assert from "node:assert/strict";
 
@@ -79,6 +79,22 @@ Deno.test("lib/protocol is pure: no Deno, no node:, no I/O", async (t) => {
       assert.doesNotMatch(code, /\bDeno\./);
       assert.doesNotMatch(code, /from\s+"node:/);
       assert.doesNotMatch(code, /\bfetch\(/);
+    });
+  }
+});
+
+/** SQL as statements spell it; comments are cut first, so prose about SQL does not count. */
+const SQL =
+  /\b(SELECT\s[\s\S]{0,200}?\bFROM\b|INSERT\s+INTO|DELETE\s+FROM|UPDATE\s+\w+\s+SET|CREATE\s+(TABLE|INDEX)|PRAGMA\s+\w+)/;
+
+Deno.test("all SQL lives in lib/store", async (t) => {
+  for (const file of sources(LIB)) {
+    const { folder, text } = importsOf(file);
+    if (folder === "store") continue;
+    await t.step(file.pathname.slice(LIB.pathname.length), () => {
+      const code = text.replaceAll(/\/\*[\s\S]*?\*\//g, "").replaceAll(/\/\/.*$/gm, "");
+      assert.doesNotMatch(code, SQL);
+      assert.doesNotMatch(code, /from\s+"node:sqlite"/);
     });
   }
 });

@@ -6,9 +6,9 @@
  */
 
 import type { Command } from "../config/mod.ts";
-import { backupDatabase } from "./backup.ts";
+import { backupDatabase } from "../store/backup.ts";
 import { checkHealth } from "./healthcheck.ts";
-import { databaseStats } from "./stats.ts";
+import { databaseStats } from "../store/stats.ts";
 import { verifyDatabase } from "./verify_database.ts";
 
 /** A maintenance command, as parsed from the command line. */

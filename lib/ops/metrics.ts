@@ -7,7 +7,7 @@
  */
 
 import { RequestSeries } from "./request_series.ts";
-import type { StoredCounts } from "./stored_counts.ts";
+import type { StoredCounts } from "../store/stored_counts.ts";
 
 /** The media type of the Prometheus text format. */
 export const METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";

@@ -12,16 +12,9 @@
  * @module
  */
 
-export * from "./backup.ts";
 export * from "./healthcheck.ts";
-export * from "./log_key_change.ts";
 export * from "./maintenance.ts";
 export * from "./metrics.ts";
-export * from "./read_only.ts";
-export * from "./read_only_file.ts";
 export * from "./request_series.ts";
-export * from "./stats.ts";
-export * from "./stored_counts.ts";
 export * from "./verify_database.ts";
-export * from "./verify_log.ts";
 export * from "./version.ts";

@@ -8,8 +8,9 @@
 
 import { hashLine, KezError, parseJsonText, Sigchain } from "../protocol/mod.ts";
 import { verifyHere } from "../verify/mod.ts";
-import { openReadOnlyFile } from "./read_only_file.ts";
-import { verifyLog } from "./verify_log.ts";
+import { openReadOnlyFile } from "../store/read_only_file.ts";
+import { verifyLog } from "../store/verify_log.ts";
+import { eventPages, type StoredEventRow } from "../store/event_pages.ts";
 
 /** One thing wrong with a stored event, or with the transparency log. */
 export type VerifyProblem =
@@ -37,16 +38,7 @@ export interface VerifyReport {
   readonly logSize: number | null;
 }
 
-interface Row {
-  primary_scheme: string;
-  primary_id: string;
-  seq: number;
-  envelope_json: string;
-  envelope_hash: string;
-}
-
-/** Rows read per query: each query is a short read transaction, so the WAL can be checkpointed. */
-const PAGE_ROWS = 1000;
+type Row = StoredEventRow;
 
 /** The chain being checked: its events so far, and whether one had a problem. */
 interface Current {
@@ -90,16 +82,8 @@ export function verifyDatabase(
   const db = file.db;
   const counts = { chains: 0, events: 0, problems: 0, skipped: 0, logSize: null as number | null };
   try {
-    const page = db.prepare(
-      `SELECT primary_scheme, primary_id, seq, envelope_json, envelope_hash FROM sigchain_events
-       WHERE (primary_scheme, primary_id, seq) > (?, ?, ?)
-       ORDER BY primary_scheme, primary_id, seq LIMIT ${PAGE_ROWS}`,
-    );
     let current = null as Current | null;
-    let after: [string, string, number] = ["", "", -1];
-    for (;;) {
-      // all(), not iterate(): Deno's iterate() ends quietly on an error.
-      const rows = page.all(...after) as unknown as Row[];
+    for (const rows of eventPages(db)) {
       for (const row of rows) {
         const primary = `${row.primary_scheme}:${row.primary_id}`;
         if (current?.primary !== primary) {
@@ -118,9 +102,6 @@ export function verifyDatabase(
           onProblem({ primary, seq: row.seq, message });
         }
       }
-      const last = rows.at(-1);
-      if (last === undefined || rows.length < PAGE_ROWS) break;
-      after = [last.primary_scheme, last.primary_id, last.seq];
     }
     const audit = verifyLog(db, (p) => onProblem({ log: true, ...p }));
     if (audit !== null) {

@@ -13,8 +13,10 @@
  * @module
  */
 
+export * from "./backup.ts";
 export * from "./batch_writer.ts";
 export * from "./chain_cache.ts";
+export * from "./event_pages.ts";
 export * from "./chain_jsonl.ts";
 export * from "./chain_rows.ts";
 export * from "./chain_state.ts";
@@ -22,12 +24,18 @@ export * from "./chain_stream.ts";
 export * from "./chain_subjects.ts";
 export * from "./log_build.ts";
 export * from "./log_key.ts";
+export * from "./log_key_change.ts";
 export * from "./log_writer.ts";
+export * from "./read_only.ts";
+export * from "./read_only_file.ts";
 export * from "./schema.ts";
 export * from "./sqlite_errors.ts";
 export * from "./sqlite_log.ts";
 export * from "./sqlite_store.ts";
+export * from "./stats.ts";
 export * from "./store.ts";
+export * from "./stored_counts.ts";
 export * from "./subject_lookup.ts";
 export * from "./thread_writer.ts";
 export * from "./transparency_log.ts";
+export * from "./verify_log.ts";

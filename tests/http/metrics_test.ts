@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { serve } from "../../lib/http/mod.ts";
 import { createLogger } from "../../lib/log/mod.ts";
-import { Metrics, METRICS_CONTENT_TYPE, StoredCounts } from "../../lib/ops/mod.ts";
-import { SqliteStore } from "../../lib/store/mod.ts";
+import { Metrics, METRICS_CONTENT_TYPE } from "../../lib/ops/mod.ts";
+import { SqliteStore, StoredCounts } from "../../lib/store/mod.ts";
 import { ChainAuthor } from "../support/chain_author.ts";
 import { withServer } from "../support/test_server.ts";
 

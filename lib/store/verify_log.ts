@@ -9,7 +9,7 @@
 
 import type { DatabaseSync } from "node:sqlite";
 import { equalBytes } from "../protocol/mod.ts";
-import { heldHash } from "../store/mod.ts";
+import { heldHash } from "./log_writer.ts";
 import {
   type Checkpoint,
   CompactRange,

@@ -63,7 +63,7 @@ export function fileSize(path: string): number {
  * @example
  * ```ts
  * import { databaseStats } from "./stats.ts";
- * import { SqliteStore } from "../store/mod.ts";
+ * import { SqliteStore } from "./mod.ts";
  * const dir = await Deno.makeTempDir();
  * await SqliteStore.open(`${dir}/a.db`).close();
  * const stats = databaseStats(`${dir}/a.db`);

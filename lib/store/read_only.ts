@@ -7,7 +7,7 @@
  */
 
 import { DatabaseSync } from "node:sqlite";
-import { checkSchema } from "../store/mod.ts";
+import { checkSchema } from "./schema.ts";
 
 /**
  * Opens a database read-only and checks that it holds a sigchain table of
@@ -20,7 +20,7 @@ import { checkSchema } from "../store/mod.ts";
  * @example
  * ```ts
  * import { openReadOnly } from "./read_only.ts";
- * import { SqliteStore } from "../store/mod.ts";
+ * import { SqliteStore } from "./mod.ts";
  * const dir = await Deno.makeTempDir();
  * await SqliteStore.open(`${dir}/a.db`).close();
  * const db = openReadOnly(`${dir}/a.db`);
@@ -67,7 +67,7 @@ export function openReadOnly(path: string): DatabaseSync {
  * @example
  * ```ts
  * import { idleWal } from "./read_only.ts";
- * import { SqliteStore } from "../store/mod.ts";
+ * import { SqliteStore } from "./mod.ts";
  * const dir = await Deno.makeTempDir();
  * const missing = idleWal(`${dir}/a.db`);
  * await SqliteStore.open(`${dir}/a.db`).close();
@@ -111,7 +111,7 @@ export function idleWal(path: string): boolean {
  * @example
  * ```ts
  * import { idleWal, openReadOnly, removeReaderFiles } from "./read_only.ts";
- * import { SqliteStore } from "../store/mod.ts";
+ * import { SqliteStore } from "./mod.ts";
  * const dir = await Deno.makeTempDir();
  * await SqliteStore.open(`${dir}/a.db`).close();
  * const idle = idleWal(`${dir}/a.db`);

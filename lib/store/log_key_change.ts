@@ -52,7 +52,7 @@ export const KEY_CHANGES_SCHEMA = `CREATE TABLE IF NOT EXISTS kez_log_key_change
  * @example
  * ```ts
  * import { signedCheckpoint } from "./log_key_change.ts";
- * import { SqliteStore } from "../store/mod.ts";
+ * import { SqliteStore } from "./mod.ts";
  * const dir = await Deno.makeTempDir();
  * await SqliteStore.open(`${dir}/a.db`, { log: { origin: "example.com/log", seed: new Uint8Array(32) } }).close();
  * const checkpoint = signedCheckpoint(`${dir}/a.db`);

@@ -6,7 +6,7 @@
  */
 
 import { backup, DatabaseSync } from "node:sqlite";
-import { createLogKey, defaultLogKeyPath, readLogKey } from "../store/log_key.ts";
+import { createLogKey, defaultLogKeyPath, readLogKey } from "./log_key.ts";
 import { openReadOnly } from "./read_only.ts";
 import { openReadOnlyFile } from "./read_only_file.ts";
 
@@ -83,7 +83,7 @@ async function exists(path: string): Promise<boolean> {
  * @example
  * ```ts
  * import { backupDatabase } from "./backup.ts";
- * import { SqliteStore } from "../store/mod.ts";
+ * import { SqliteStore } from "./mod.ts";
  * const dir = await Deno.makeTempDir();
  * await SqliteStore.open(`${dir}/a.db`).close();
  * const report = await backupDatabase(`${dir}/a.db`, `${dir}/backup.db`);

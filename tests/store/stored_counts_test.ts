@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { StoredCounts } from "../../lib/ops/mod.ts";
+import { StoredCounts } from "../../lib/store/mod.ts";
 import { SqliteStore } from "../../lib/store/mod.ts";
 
 /** Inserts rows straight into the table: the counts read rows, not their contents. */

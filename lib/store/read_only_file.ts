@@ -72,7 +72,7 @@ export class ReadOnlyFile implements Disposable {
  * @example
  * ```ts
  * import { openReadOnlyFile } from "./read_only_file.ts";
- * import { SqliteStore } from "../store/mod.ts";
+ * import { SqliteStore } from "./mod.ts";
  * const dir = await Deno.makeTempDir();
  * await SqliteStore.open(`${dir}/a.db`).close();
  * const file = openReadOnlyFile(`${dir}/a.db`);

@@ -43,7 +43,7 @@ const PAGE_ROWS = 5000;
  * @example
  * ```ts
  * import { StoredCounts } from "./stored_counts.ts";
- * import { SqliteStore } from "../store/mod.ts";
+ * import { SqliteStore } from "./mod.ts";
  * const dir = await Deno.makeTempDir();
  * const store = SqliteStore.open(`${dir}/a.db`);
  * const counts = new StoredCounts(`${dir}/a.db`);
