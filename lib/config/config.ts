@@ -39,10 +39,11 @@ export interface LogConfig {
   readonly keyFile: string | null;
   /**
    * `--new-log-key`: the operator chose to sign a database's existing log
-   * under a new key, its key file being lost. Without it, a database whose
-   * log has a signed checkpoint and whose key file is missing is refused.
+   * under a new key, its key file being lost. Without it (absent, as it is
+   * unless given), a database whose log has a signed checkpoint and whose key
+   * file is missing is refused.
    */
-  readonly newKey: boolean;
+  readonly newKey?: true;
 }
 
 /** What the server's command line asks for. */
@@ -152,7 +153,7 @@ export function serveConfig(values: ServeValues, env: Env): Config {
       ? {
         origin: parseOrigin(flag("log-origin") ?? env("KEZ_LOG_ORIGIN") ?? DEFAULTS.logOrigin),
         keyFile: logKeyPath(flag("log-key") ?? env("KEZ_LOG_KEY"), db),
-        newKey,
+        ...(newKey ? { newKey } : {}),
       }
       : null,
   };
