@@ -1,6 +1,6 @@
 // The transparency log's key across the operator's hands: a database whose log was signed is never
 // given a new key silently, `--new-log-key` changes it only when chosen (and says so, and records
-// it), `backup` copies the key beside the copy, and the README's restore procedure, run as written,
+// it), `backup` copies the key beside the copy, and the restore procedure of docs/operations.md, run as written,
 // brings the database back under its own key.
 
 import assert from "node:assert/strict";
@@ -174,16 +174,16 @@ Deno.test("backup: the log key beside the copy, 0600, or a loud failure", async 
   });
 });
 
-/** The README's restore block: the `sh` block whose first line is `# Restore`. */
+/** The restore block of docs/operations.md: the `sh` block whose first line is `# Restore`. */
 function restoreBlock(): string {
-  const readme = Deno.readTextFileSync(`${ROOT}README.md`);
+  const readme = Deno.readTextFileSync(`${ROOT}docs/operations.md`);
   const blocks = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
   const block = blocks.find((b) => b.startsWith("# Restore"));
-  assert.ok(block, "the README has a restore procedure");
+  assert.ok(block, "docs/operations.md has a restore procedure");
   return block;
 }
 
-Deno.test("backup: the README's restore procedure, run as written, keeps the log and its key", async () => {
+Deno.test("backup: the documented restore procedure, run as written, keeps the log and its key", async () => {
   await withDir(async (dir) => {
     const db = `${dir}/chains.db`;
     const backup = `${dir}/backups/chains-1.db`;
