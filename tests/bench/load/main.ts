@@ -62,15 +62,34 @@ const QUICK: Plan = {
   longAppend: 100,
 };
 
-const { values: flags } = parseArgs({
-  args: Deno.args,
-  options: {
-    quick: { type: "boolean", default: false },
-    "db-scale": { type: "string" },
-    "load-only": { type: "boolean", default: false },
-  },
-  strict: true,
-});
+const USAGE = `Usage: deno task bench [--quick] [--db-scale PATH.db] [--load-only]
+
+  --quick            a ~45 s smoke run
+  --db-scale PATH    add the scale figures on a database seeded by deno task bench:seed
+  --load-only        skip the deno bench micro-benchmarks
+  -h, --help         print this and exit`;
+
+let parsed;
+try {
+  parsed = parseArgs({
+    args: Deno.args,
+    options: {
+      quick: { type: "boolean", default: false },
+      "db-scale": { type: "string" },
+      "load-only": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+  });
+} catch (e) {
+  console.error(`${(e as Error).message}\n\n${USAGE}`);
+  Deno.exit(2);
+}
+const flags = parsed.values;
+if (flags.help) {
+  console.log(USAGE);
+  Deno.exit(0);
+}
 const plan = flags.quick ? QUICK : FULL;
 if (flags["db-scale"] !== undefined && !(await Deno.stat(flags["db-scale"]).catch(() => null))) {
   // Fail now, not after minutes of measuring.
