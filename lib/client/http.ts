@@ -75,7 +75,8 @@ function isErrorCode(value: unknown): value is ErrorCode {
  * @param url the absolute URL
  * @param init method, headers, body, signal
  * @returns the answer, whatever its status
- * @throws {KezError} `unavailable` when no answer came: refused, DNS, TLS, aborted
+ * @throws {KezError} `unavailable` when no answer came: refused, DNS, TLS, aborted; in a
+ *   browser, also a refusal by CORS, which the message then names as a possible cause
  *
  * @example
  * ```ts
@@ -88,6 +89,10 @@ function isErrorCode(value: unknown): value is ErrorCode {
  * } catch (e) {
  *   if (!(e instanceof KezError) || e.code !== "unavailable") throw e;
  * }
+ * // A browser's failed fetch may be CORS: the message says so.
+ * const browser = () => Promise.reject(new TypeError("Failed to fetch"));
+ * const e = await send(browser, "https://kez.example/v1/healthz").catch((e) => e);
+ * if (!e.message.includes("CORS")) throw new Error(e.message);
  * ```
  */
 export async function send(
@@ -103,10 +108,21 @@ export async function send(
 }
 
 /** The innermost reason: a fetch's own message is only "fetch failed". */
+/**
+ * What browsers say of any failed fetch (Chromium, Firefox, Safari): a refused
+ * connection and a refusal by CORS read the same, and page code cannot tell.
+ */
+const BROWSER_FETCH_FAILURE =
+  /^(Failed to fetch|NetworkError when attempting to fetch resource\.?|Load failed)$/;
+
 function reason(error: unknown): string {
   let e = error;
   while (e instanceof Error && e.cause instanceof Error) e = e.cause;
   const message = e instanceof Error ? e.message : String(e);
+  if (BROWSER_FETCH_FAILURE.test(message)) {
+    return `${message} (the server may be down, or refused this page by CORS: ` +
+      "it must answer with Access-Control-Allow-Origin; the browser's console says which)";
+  }
   // Deno repeats the URL, which the message names already.
   return message.replace(/^error sending request for url \([^)]*\): /, "");
 }
