@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { runBinary, spawnServer } from "./support/binary.ts";
 import { withDir } from "./support/temp_dir.ts";
+import { waitFor } from "./support/wait_for.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
@@ -134,8 +135,9 @@ Deno.test("main: a second signal stops at once, without waiting for requests in 
         await new Promise((r) => setTimeout(r, 200));
         const started = performance.now();
         server.child.kill(signal);
-        await new Promise((r) => setTimeout(r, 300));
-        assert.ok(server.log().includes("a second signal stops at once"), server.log());
+        await waitFor(() => server.log().includes("a second signal stops at once"), {
+          what: "the first signal's log line",
+        });
         server.child.kill(signal);
         const status = await server.finished();
         const took = performance.now() - started;
@@ -186,7 +188,7 @@ Deno.test("main: SIGTERM and SIGINT finish requests in flight and exit 0", async
         send.enqueue(new TextEncoder().encode("{"));
         await new Promise((r) => setTimeout(r, 200));
         server.child.kill(signal);
-        await new Promise((r) => setTimeout(r, 200));
+        await waitFor(() => server.log().includes("shutting down"), { what: "the shutdown" });
         send.enqueue(new TextEncoder().encode("}"));
         send.close();
         const res = await inFlight;
