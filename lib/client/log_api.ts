@@ -9,9 +9,7 @@ import { KezError, parsePrimary, primaryPath } from "../protocol/mod.ts";
 import { decodeBase64 } from "../tlog/mod.ts";
 import type { ClientOptions } from "./client.ts";
 import { callable, type FetchFn, readText, responseError, send, serverBase } from "./http.ts";
-
-/** Most leaves one page of the entries feed holds (spec §10.3). */
-export const MAX_ENTRIES_PAGE = 1000;
+import { MAX_ENTRIES_PAGE } from "../protocol/mod.ts";
 
 /**
  * Reads one server's log routes.

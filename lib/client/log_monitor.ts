@@ -13,7 +13,7 @@ import { type Checkpoint, encodeBase64, formatVerifierKey } from "../tlog/mod.ts
 import { KezClient } from "./client.ts";
 import type { FetchFn } from "./http.ts";
 import { LogAlarm } from "./log_alarm.ts";
-import { MAX_ENTRIES_PAGE } from "./log_api.ts";
+import { MAX_ENTRIES_PAGE } from "../protocol/mod.ts";
 import { LogReplay, type MonitorState } from "./log_replay.ts";
 import type { LogVerifier, LogView } from "./log_verifier.ts";
 import type { LoggedChain } from "./logged_chain.ts";

@@ -5,10 +5,7 @@
  * @module
  */
 
-import { KezError } from "../protocol/mod.ts";
-
-/** The largest body a POST may carry, in bytes (spec §5). */
-export const MAX_BODY_BYTES = 65_536;
+import { KezError, MAX_BODY_BYTES } from "../protocol/mod.ts";
 
 /**
  * The longest a POST body may take to arrive, in milliseconds, counted from

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { KezError, type Primary, primaryFromPath } from "../protocol/mod.ts";
+import { KezError, MAX_ENTRIES_PAGE, type Primary, primaryFromPath } from "../protocol/mod.ts";
 import type { Store, TransparencyLog } from "../store/mod.ts";
 import {
   availableWidth,
@@ -22,8 +22,6 @@ import type { Params, Route } from "./router.ts";
 
 const NO_CACHE: [string, string] = ["cache-control", "no-cache"];
 const IMMUTABLE: [string, string] = ["cache-control", "public, max-age=31536000, immutable"];
-/** Most leaves one page of the entries feed holds. */
-const MAX_ENTRIES = 1000;
 const SEQ = /^(0|[1-9][0-9]*)$/;
 
 const BYTES = "application/octet-stream";
@@ -128,7 +126,9 @@ export function logRoutes(store: Store, log: TransparencyLog): Route[] {
         const q = new URLSearchParams(search);
         const size = log.checkpoint().size;
         const start = requiredInteger(q, "start", 0, size);
-        const limit = q.has("limit") ? requiredInteger(q, "limit", 1, MAX_ENTRIES) : MAX_ENTRIES;
+        const limit = q.has("limit")
+          ? requiredInteger(q, "limit", 1, MAX_ENTRIES_PAGE)
+          : MAX_ENTRIES_PAGE;
         const lines = await log.entries(start, Math.min(size, start + limit));
         const body = lines.map((line) => `${line}\n`).join("");
         return textResponse(200, body, "application/jsonl", and(headers, NO_CACHE));

@@ -16,11 +16,10 @@ import {
   LogAlarm,
   LogApi,
   type LogStateStore,
-  MAX_ENTRIES_PAGE,
   type TrustedLog,
 } from "../client/mod.ts";
 import type { Logger } from "../log/mod.ts";
-import { type ChainEvent, equalBytes, KezError } from "../protocol/mod.ts";
+import { type ChainEvent, equalBytes, KezError, MAX_ENTRIES_PAGE } from "../protocol/mod.ts";
 import type { AppendResult, TransparencyLog } from "../store/mod.ts";
 import {
   emptyRoot,

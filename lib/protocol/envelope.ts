@@ -10,6 +10,7 @@ import { isPrimary, parseSubject } from "./identifier.ts";
 import type { JsonObject, JsonValue } from "./json.ts";
 import { type Alg, ALGS } from "./signature.ts";
 import { isTimestamp } from "./timestamp.ts";
+import { MAX_SEQ } from "./limits.ts";
 
 /** What an event does to its subject. */
 export type Op = "add" | "revoke";
@@ -53,8 +54,6 @@ export interface Envelope {
   /** The signature over `JCS(payload)`. */
   readonly signature: EventSignature;
 }
-
-const SEQ_MAX = Number.MAX_SAFE_INTEGER;
 
 function fail(message: string): never {
   throw new KezError("invalid_event", `Cannot parse event: ${message}`);
@@ -135,7 +134,7 @@ function parsePayload(p: JsonObject): EventPayload {
   const primary = string(p.primary, "payload.primary");
   if (!isPrimary(primary)) fail("payload.primary is not a valid primary identifier");
   const seq = p.seq;
-  if (typeof seq !== "number" || !Number.isInteger(seq) || seq < 0 || seq > SEQ_MAX) {
+  if (typeof seq !== "number" || !Number.isInteger(seq) || seq < 0 || seq > MAX_SEQ) {
     fail("payload.seq must be an integer from 0 to 2^53 - 1");
   }
   let prev: string | undefined;

@@ -11,6 +11,7 @@ import { bytesToNumberBE } from "@noble/curves/utils.js";
 import { bech32, bech32m } from "@scure/base";
 import { KezError } from "./error.ts";
 import { fromHex, isLowerHex, toHex } from "./hex.ts";
+import { MAX_SUBJECT_BYTES, MAX_SUBJECT_SCHEME_CHARS } from "./limits.ts";
 
 /** A scheme that names a primary in version 1. */
 export type PrimaryScheme = "ed25519" | "nostr";
@@ -247,13 +248,11 @@ export function primaryFromKey(scheme: PrimaryScheme, key: Uint8Array): Primary 
   return parsePrimary(`${scheme}:${id}`);
 }
 
-const SUBJECT_SCHEME = /^[a-z][a-z0-9+.-]{0,31}$/;
+const SUBJECT_SCHEME = new RegExp(`^[a-z][a-z0-9+.-]{0,${MAX_SUBJECT_SCHEME_CHARS - 1}}$`);
 
 // The spec defines the forbidden characters by this exact pattern; its \s also covers U+FEFF.
 // deno-lint-ignore no-control-regex
 const FORBIDDEN = /[\s\u0000-\u001F\u007F-\u009F]/u;
-
-const MAX_SUBJECT_BYTES = 512;
 
 const encoder = new TextEncoder();
 
@@ -261,14 +260,18 @@ function subjectProblem(text: string): string | undefined {
   const colon = text.indexOf(":");
   if (colon === -1) return 'expected "scheme:rest"';
   if (!SUBJECT_SCHEME.test(text.slice(0, colon))) {
-    return "scheme must be a lowercase letter then up to 31 of [a-z0-9+.-]";
+    return `scheme must be a lowercase letter then up to ${
+      MAX_SUBJECT_SCHEME_CHARS - 1
+    } of [a-z0-9+.-]`;
   }
   const rest = text.slice(colon + 1);
   if (rest === "") return "rest must not be empty";
   if (!text.isWellFormed()) return "contains a lone surrogate";
   if (FORBIDDEN.test(rest)) return "contains whitespace or a control character";
   const bytes = encoder.encode(text).length;
-  if (bytes > MAX_SUBJECT_BYTES) return `is ${bytes} bytes of UTF-8, at most 512 allowed`;
+  if (bytes > MAX_SUBJECT_BYTES) {
+    return `is ${bytes} bytes of UTF-8, at most ${MAX_SUBJECT_BYTES} allowed`;
+  }
   return undefined;
 }
 

@@ -5,8 +5,10 @@
  * @module
  */
 
-/** The longest leaf a bundle can carry, the largest uint16. */
-export const MAX_ENTRY_SIZE = 0xffff;
+import { MAX_LEAF_BYTES } from "../protocol/mod.ts";
+
+/** The longest leaf a bundle can carry, the largest uint16 (spec §10's leaf limit). */
+export const MAX_ENTRY_SIZE: number = MAX_LEAF_BYTES;
 
 /**
  * Encodes leaves as an entry bundle.

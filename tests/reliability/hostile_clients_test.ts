@@ -4,7 +4,8 @@
 // the route. Each attack is bounded in count and time; docs/reliability.md lists them.
 
 import assert from "node:assert/strict";
-import { BODY_TIMEOUT_MS, MAX_BODY_BYTES } from "../../lib/http/body.ts";
+import { BODY_TIMEOUT_MS } from "../../lib/http/body.ts";
+import { MAX_BODY_BYTES } from "../../lib/protocol/mod.ts";
 import { ChainAuthor } from "../support/chain_author.ts";
 import { ChainWriter } from "../support/chain_writer.ts";
 import { residentKiB } from "../support/process_memory.ts";

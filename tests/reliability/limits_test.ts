@@ -2,8 +2,8 @@
 // URLs and headers, and bodies that stall. Each is refused cleanly, and none holds up anyone else.
 
 import assert from "node:assert/strict";
-import { BODY_TIMEOUT_MS, MAX_BODY_BYTES } from "../../lib/http/body.ts";
-import { KezError, parseEnvelope, parseJson } from "../../lib/protocol/mod.ts";
+import { BODY_TIMEOUT_MS } from "../../lib/http/body.ts";
+import { KezError, MAX_BODY_BYTES, parseEnvelope, parseJson } from "../../lib/protocol/mod.ts";
 import { SHUTDOWN_GRACE_MS } from "../../main.ts";
 import { ChainAuthor } from "../support/chain_author.ts";
 import { ChainWriter } from "../support/chain_writer.ts";
