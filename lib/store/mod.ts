@@ -1,7 +1,7 @@
 /**
  * Storage of sigchains: the {@linkcode Store} interface (reads, and a batch
- * committed whole) and its SQLite implementation on the original server's
- * schema (spec §7).
+ * committed whole) and its two implementations: SQLite on the original
+ * server's schema (spec §7), and PostgreSQL for several servers on one database.
  *
  * @example
  * ```ts
@@ -26,6 +26,12 @@ export * from "./log_build.ts";
 export * from "./log_key.ts";
 export * from "./log_key_change.ts";
 export * from "./log_writer.ts";
+export * from "./pg_errors.ts";
+export * from "./pg_hashes.ts";
+export * from "./pg_log.ts";
+export * from "./pg_schema.ts";
+export * from "./pg_store.ts";
+export * from "./pg_url.ts";
 export * from "./read_only.ts";
 export * from "./read_only_file.ts";
 export * from "./schema.ts";
