@@ -25,11 +25,15 @@ import { Metrics, runMaintenance, VERSION } from "./lib/ops/mod.ts";
 import { claimDatabase, type DatabaseLock } from "./lib/runtime/db_lock.ts";
 import {
   createLogKey,
+  isPostgresUrl,
   type LogSigner,
+  PgStore,
   readLogKey,
   recordLogKeyChange,
+  redactUrl,
   signedCheckpoint,
   SqliteStore,
+  type Store,
   type StoredCheckpoint,
   StoredCounts,
 } from "./lib/store/mod.ts";
@@ -158,7 +162,8 @@ async function logKey({ origin, keyFile, newKey }: LogConfig, db: string): Promi
     }
     return { signer: { origin, seed }, newKeyFile: null, replaces: null };
   }
-  const signed = keyFile === null ? null : signedCheckpoint(db);
+  // A PostgreSQL store checks its log's key itself, against every server's.
+  const signed = keyFile === null || isPostgresUrl(db) ? null : signedCheckpoint(db);
   if (signed !== null && !newKey) {
     throw new Error(
       `Cannot use database "${db}": its transparency log (size ${signed.size}) is signed by key ${
@@ -205,10 +210,15 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
   const logger = createLogger(config.logLevel, undefined, config.logFormat);
   const { hostname, port } = config.bind;
 
-  const existed = await exists(config.db);
+  // A PostgreSQL database is shared by several servers, and never removed by one.
+  const pg = isPostgresUrl(config.db);
+  if (pg && mirror !== undefined) {
+    return fail("Cannot mirror into a PostgreSQL database: a mirror keeps a SQLite file");
+  }
+  const existed = pg || await exists(config.db);
   // One file, one server: held until the store is closed, dropped by the kernel on any exit.
   // (An in-memory database is this process's alone; a SQLite URI names no file to lock.)
-  const lockable = config.db !== ":memory:" && !config.db.startsWith("file:");
+  const lockable = !pg && config.db !== ":memory:" && !config.db.startsWith("file:");
   let lock: DatabaseLock | undefined;
   try {
     lock = lockable ? claimDatabase(config.db) : undefined;
@@ -249,17 +259,20 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
       return fail((e as Error).message);
     }
   }
-  let store: SqliteStore;
+  let store: Store;
   const verifier = new SignatureVerifier(config.verifyWorkers);
   try {
-    store = await SqliteStore.openBuilding(config.db, {
-      writerThread: true,
-      ...(log === undefined ? {} : { log: log.signer, onLogProgress: logProgress(logger) }),
-    });
+    // The configuration gives a PostgreSQL database a log always.
+    store = pg && log !== undefined
+      ? await PgStore.open(config.db, { log: log.signer })
+      : await SqliteStore.openBuilding(config.db, {
+        writerThread: true,
+        ...(log === undefined ? {} : { log: log.signer, onLogProgress: logProgress(logger) }),
+      });
   } catch (e) {
     verifier.close();
     await abandon();
-    return fail(`Cannot open database "${config.db}": ${(e as Error).message}`);
+    return fail(`Cannot open database "${redactUrl(config.db)}": ${(e as Error).message}`);
   }
   if (log?.newKeyFile) {
     try {
@@ -287,7 +300,7 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
     );
   }
   // An in-memory database cannot be opened a second time, to be counted.
-  const stored = config.metrics && config.db !== ":memory:"
+  const stored = config.metrics && !pg && config.db !== ":memory:"
     ? new StoredCounts(config.db)
     : undefined;
   const metrics = config.metrics ? new Metrics({ stored }) : undefined;
@@ -308,7 +321,9 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
       onListen: ({ hostname, port }) => {
         const host = hostname.includes(":") ? `[${hostname}]` : hostname;
         logger.info(
-          `kez-sig-server ${VERSION} listening on http://${host}:${port} (db ${config.db})`,
+          `kez-sig-server ${VERSION} listening on http://${host}:${port} (db ${
+            redactUrl(config.db)
+          })`,
         );
         if (created !== null) logger.info(`created log key file ${created}`);
       },

@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import { type LogFormat, type LogLevel, parseLogFormat, parseLogLevel } from "../log/mod.ts";
 import { type BindAddress, parseBind } from "./bind.ts";
 import { defaultLogKeyPath } from "../store/log_key.ts";
+import { isPostgresUrl } from "../store/pg_url.ts";
 import { isKeyName } from "../tlog/mod.ts";
 import { DEFAULTS } from "./defaults.ts";
 import { USAGE } from "./usage.ts";
@@ -17,7 +18,7 @@ import { USAGE } from "./usage.ts";
 export interface Config {
   /** Where to listen. */
   readonly bind: BindAddress;
-  /** The SQLite database file. */
+  /** The SQLite database file, or a PostgreSQL URL (`postgres://…`). */
   readonly db: string;
   /** The least severe log level written. */
   readonly logLevel: LogLevel;
@@ -140,6 +141,7 @@ export function serveConfig(values: ServeValues, env: Env): Config {
   if (newKey && !logOn) {
     throw new TypeError("Cannot use --new-log-key: the transparency log is off");
   }
+  if (isPostgresUrl(db)) checkPostgresLog(logOn, newKey, flag("log-key") ?? env("KEZ_LOG_KEY"));
   return {
     bind: parseBind(flag("bind") ?? env("KEZ_BIND") ?? DEFAULTS.bind),
     db,
@@ -157,6 +159,25 @@ export function serveConfig(values: ServeValues, env: Env): Config {
       }
       : null,
   };
+}
+
+/**
+ * Every server on one PostgreSQL database signs the one log with one key,
+ * which must come from a file that each of them is given: there is no
+ * database file to put a default key file beside.
+ */
+function checkPostgresLog(logOn: boolean, newKey: boolean, keyFile: string | undefined): void {
+  if (!logOn) {
+    throw new TypeError(
+      "Cannot turn the transparency log off on a PostgreSQL database: its store keeps the one log of every server",
+    );
+  }
+  if (newKey) throw new TypeError("Cannot use --new-log-key on a PostgreSQL database");
+  if (keyFile === undefined) {
+    throw new TypeError(
+      "Cannot use a PostgreSQL database without --log-key (or KEZ_LOG_KEY): every server on it signs the log with the same key file",
+    );
+  }
 }
 
 function parseOrigin(text: string): string {

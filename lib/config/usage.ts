@@ -15,6 +15,8 @@ const HELP_OPTION = `  -h, --help            print this help and exit`;
 const SERVE_OPTION_LINES =
   `  --bind <host:port>    address to listen on   (env KEZ_BIND; default ${DEFAULTS.bind})
 ${DB_OPTION}
+                        or a PostgreSQL URL, postgres://user@host:port/name,
+                        shared by several servers (needs --log-key)
   --log-level <level>   error|warn|info|debug|trace, or a RUST_LOG-style list
                         (env KEZ_LOG, else RUST_LOG; default ${DEFAULTS.logLevel})
   --log-format <form>   pretty|json             (env KEZ_LOG_FORMAT; default ${DEFAULTS.logFormat})
