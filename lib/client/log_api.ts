@@ -9,7 +9,6 @@ import { KezError, parsePrimary, primaryPath } from "../protocol/mod.ts";
 import { decodeBase64 } from "../tlog/mod.ts";
 import type { ClientOptions } from "./client.ts";
 import { callable, type FetchFn, readText, responseError, send, serverBase } from "./http.ts";
-import { MAX_ENTRIES_PAGE } from "../protocol/mod.ts";
 
 /**
  * Reads one server's log routes.
@@ -106,7 +105,7 @@ export class LogApi {
    * fewer at the end of the server's current tree.
    *
    * @param start the first leaf's index
-   * @param limit how many, 1 to {@linkcode MAX_ENTRIES_PAGE}
+   * @param limit how many, 1 to `MAX_ENTRIES_PAGE` (lib/protocol/limits.ts)
    * @returns the leaves' lines, without newlines
    * @throws {KezError} the server's code; `internal` when the body is not JSONL
    */
