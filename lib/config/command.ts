@@ -1,7 +1,7 @@
 /**
  * The whole command line: the server's flags, the `mirror` command with the
  * server's flags and its own, or a maintenance command (`backup`, `verify`,
- * `stats`, `healthcheck`) and its own.
+ * `stats`, `healthcheck`, `migrate`) and its own.
  *
  * @module
  */
@@ -19,6 +19,7 @@ import {
   serveConfig,
 } from "./config.ts";
 import { DEFAULTS } from "./defaults.ts";
+import { isPostgresUrl } from "../store/pg_url.ts";
 import { COMMAND_USAGE, MIRROR_USAGE } from "./usage.ts";
 
 /** The maintenance commands. */
@@ -37,6 +38,13 @@ export type Command =
   }
   | { readonly kind: "verify"; readonly db: string }
   | { readonly kind: "stats"; readonly db: string }
+  | {
+    readonly kind: "migrate";
+    /** The SQLite file to copy. */
+    readonly from: string;
+    /** The empty PostgreSQL database to copy it into. */
+    readonly to: string;
+  }
   | { readonly kind: "healthcheck"; readonly url: string };
 
 /** The `mirror` command: serve as the server does, following an upstream read-only. */
@@ -153,6 +161,8 @@ function parseMaintenance(name: MaintenanceName, args: string[], env: Env): Comm
       "log-key": { type: "string" },
       url: { type: "string" },
       bind: { type: "string" },
+      from: { type: "string" },
+      to: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -163,6 +173,8 @@ function parseMaintenance(name: MaintenanceName, args: string[], env: Env): Comm
     ? ["url", "bind"]
     : name === "backup"
     ? ["db", "log-key"]
+    : name === "migrate"
+    ? ["from", "to"]
     : ["db"];
   const extra = Object.keys(values).find((key) => !allowed.includes(key));
   if (extra !== undefined) throw new TypeError(`Unknown option '--${extra}' for ${name}`);
@@ -185,6 +197,15 @@ function parseMaintenance(name: MaintenanceName, args: string[], env: Env): Comm
       return { kind: name, db: databasePath(values.db, env) };
     case "healthcheck":
       return { kind: "healthcheck", url: healthUrl(values.url, values.bind ?? env("KEZ_BIND")) };
+    case "migrate": {
+      if (values.from === undefined || values.from === "") {
+        throw new TypeError("Cannot migrate: --from <path> (the SQLite file) is required");
+      }
+      if (values.to === undefined || !isPostgresUrl(values.to)) {
+        throw new TypeError("Cannot migrate: --to postgres://user@host:port/name is required");
+      }
+      return { kind: "migrate", from: values.from, to: values.to };
+    }
   }
 }
 

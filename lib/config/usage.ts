@@ -53,6 +53,7 @@ Commands:
   verify                re-check every stored chain and hash; exit 1 on a problem
   stats                 count chains and events by op and algorithm; the database size
   healthcheck           ask a running server's /v1/healthz; exit 0 when healthy, else 1
+  migrate               copy a SQLite database and its log into an empty PostgreSQL one
 `;
 
 /** The `--help` text of the `mirror` command. */
@@ -114,6 +115,20 @@ algorithm, and the size of the database files, from a read-only connection.
 
 Options:
 ${DB_OPTION}
+${HELP_OPTION}
+`,
+  migrate: `Usage: kez-sig-server migrate --from <path> --to <postgres-url>
+
+Copies a SQLite database, its chains and its transparency log with its last
+signed checkpoint, into an empty PostgreSQL database in one transaction, then
+checks the copy: every leaf hashed again from its line, and the tree's root the
+SQLite log's. Start the servers on PostgreSQL with the SQLite file's log key
+(--log-key <path>-log.key). Exit 0 when copied and checked, 1 when not (nothing
+is left in PostgreSQL), 2 for a usage error.
+
+Options:
+  --from <path>         the SQLite database file (a server may be running on it)
+  --to <url>            postgres://user@host:port/name, a database without events
 ${HELP_OPTION}
 `,
   healthcheck: `Usage: kez-sig-server healthcheck [--url <url>] [--bind <host:port>]

@@ -9,12 +9,14 @@ import type { Command } from "../config/mod.ts";
 import { backupDatabase } from "../store/backup.ts";
 import { checkHealth } from "./healthcheck.ts";
 import { databaseStats } from "../store/stats.ts";
+import { migrateToPostgres } from "../store/pg_migrate.ts";
+import { redactUrl } from "../store/pg_url.ts";
 import { verifyDatabase } from "./verify_database.ts";
 
 /** A maintenance command, as parsed from the command line. */
 export type MaintenanceCommand = Extract<
   Command,
-  { kind: "backup" | "verify" | "stats" | "healthcheck" }
+  { kind: "backup" | "verify" | "stats" | "healthcheck" | "migrate" }
 >;
 
 /** Where a command's output goes: one call per line. */
@@ -111,6 +113,15 @@ async function run(command: MaintenanceCommand, { out, err }: Output): Promise<n
       out(`Events: ${stats.events}`);
       out(`By op: ${tally(stats.byOp)}`);
       out(`By algorithm: ${tally(stats.byAlg)}`);
+      return 0;
+    }
+    case "migrate": {
+      const report = await migrateToPostgres(command.from, command.to);
+      out(
+        `Migrated ${plural(report.events, "event")} from ${command.from} to ${
+          redactUrl(command.to)
+        }, checked: log size ${report.size}, root ${report.root}`,
+      );
       return 0;
     }
     case "healthcheck": {

@@ -29,6 +29,7 @@ export * from "./log_writer.ts";
 export * from "./pg_errors.ts";
 export * from "./pg_hashes.ts";
 export * from "./pg_log.ts";
+export * from "./pg_migrate.ts";
 export * from "./pg_schema.ts";
 export * from "./pg_store.ts";
 export * from "./pg_url.ts";
