@@ -22,7 +22,7 @@ import { BODY_TIMEOUT_MS, serve } from "./lib/http/mod.ts";
 import { createLogger, type Logger } from "./lib/log/mod.ts";
 import { defaultPinPath, Follower, UpstreamPin } from "./lib/mirror/mod.ts";
 import { Metrics, runMaintenance, VERSION } from "./lib/ops/mod.ts";
-import { claimDatabase, type DatabaseLock } from "./lib/runtime/db_lock.ts";
+import { claimDatabase } from "./lib/runtime/db_lock.ts";
 import {
   createLogKey,
   isPostgresUrl,
@@ -219,35 +219,37 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
   // One file, one server: held until the store is closed, dropped by the kernel on any exit.
   // (An in-memory database is this process's alone; a SQLite URI names no file to lock.)
   const lockable = !pg && config.db !== ":memory:" && !config.db.startsWith("file:");
-  let lock: DatabaseLock | undefined;
+  // What this start holds, let go in the reverse order on every return. Until it serves, that
+  // also removes what it made, so that a start that fails leaves nothing behind.
+  await using held = new AsyncDisposableStack();
+  let serving = false;
+  /** The key file this start wrote, to remove with a database that it created. */
+  let createdKey: string | null = null;
   try {
-    lock = lockable ? claimDatabase(config.db) : undefined;
+    const lock = lockable ? claimDatabase(config.db) : undefined;
+    held.defer(async () => {
+      if (!serving && !existed) {
+        await removeDatabase(config.db);
+        if (createdKey !== null) await Deno.remove(createdKey).catch(() => {});
+      }
+      if (serving && lock !== undefined) restInRollbackMode(config.db, logger);
+      // Last: closing the lock's descriptor would drop SQLite's own locks on the file.
+      lock?.release();
+    });
   } catch (e) {
     return fail((e as Error).message);
   }
-  let log: LogKey | undefined;
-  /** The key file this start wrote, to remove with a database that it created. */
-  let createdKey: string | null = null;
-  // Leave nothing behind for a start that never served.
-  const abandon = async () => {
-    if (!existed) {
-      await removeDatabase(config.db);
-      if (createdKey !== null) await Deno.remove(createdKey).catch(() => {});
-    }
-    lock?.release();
-  };
   // Before anything is opened or signed: an address that cannot be bound costs nothing to undo.
   try {
     Deno.listen({ hostname, port, transport: "tcp" }).close();
   } catch (e) {
-    await abandon();
     return fail(`Cannot listen on ${hostname}:${port}: ${(e as Error).message}`);
   }
+  let log: LogKey | undefined;
   try {
     log = config.log === null ? undefined : await logKey(config.log, config.db);
     if (log !== undefined) recordKeyChange(config.db, log);
   } catch (e) {
-    await abandon();
     return fail((e as Error).message);
   }
   let pin: UpstreamPin | undefined;
@@ -255,12 +257,12 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
     try {
       pin = await UpstreamPin.load(defaultPinPath(config.db));
     } catch (e) {
-      await abandon();
       return fail((e as Error).message);
     }
   }
-  let store: Store;
   const verifier = new SignatureVerifier(config.verifyWorkers);
+  held.defer(() => verifier.close());
+  let store: Store;
   try {
     // The configuration gives a PostgreSQL database a log always.
     store = pg && log !== undefined
@@ -270,18 +272,14 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
         ...(log === undefined ? {} : { log: log.signer, onLogProgress: logProgress(logger) }),
       });
   } catch (e) {
-    verifier.close();
-    await abandon();
     return fail(`Cannot open database "${redactUrl(config.db)}": ${(e as Error).message}`);
   }
+  held.defer(() => store.close());
   if (log?.newKeyFile) {
     try {
       await createLogKey(log.newKeyFile, log.signer.seed);
       createdKey = log.newKeyFile;
     } catch (e) {
-      await store.close();
-      verifier.close();
-      await abandon();
       return fail((e as Error).message);
     }
   }
@@ -303,11 +301,14 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
   const stored = config.metrics && !pg && config.db !== ":memory:"
     ? new StoredCounts(config.db)
     : undefined;
+  held.defer(() => stored?.close());
   const metrics = config.metrics ? new Metrics({ stored }) : undefined;
 
   const created = createdKey;
   // Every append, a POST's or the mirror's, goes through it, signatures checked on the workers.
+  // Closed before the store, so that the store closes with nothing pending.
   const appender = new Appender(store, { checkSignature: verifier.check });
+  held.defer(() => appender.close());
   let server: Deno.HttpServer<Deno.NetAddr>;
   try {
     server = serve({
@@ -329,18 +330,16 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
       },
     });
   } catch (e) {
-    stored?.close();
-    await store.close();
-    verifier.close();
     // The address was free a moment ago. A file that existed has its log
-    // signed with the new key now: that key stays (abandon keeps it), and is said to.
+    // signed with the new key now: that key stays, and is said to.
     if (existed && created !== null) logger.info(`created log key file ${created}`);
-    await abandon();
     await logger.flush();
     return fail(`Cannot listen on ${hostname}:${port}: ${(e as Error).message}`);
   }
+  serving = true;
 
   // Started once serving, so that a mirror that cannot listen never touches its upstream.
+  // Stopped first: its appends in flight are awaited before the appender closes.
   const follower = mirror === undefined || pin === undefined ? undefined : Follower.start({
     store: appender,
     upstream: mirror.upstream,
@@ -348,10 +347,22 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
     logger,
     pollMs: mirror.pollMs,
   });
+  held.defer(() => follower?.stop());
   if (mirror !== undefined) logger.info(`mirroring ${mirror.upstream}, read-only`);
 
-  let graceOver!: () => void;
-  const grace = new Promise<"grace over">((resolve) => graceOver = () => resolve("grace over"));
+  await untilStopped(server, logger);
+  await held.disposeAsync();
+  logger.info("stopped");
+  await logger.flush();
+  return 0;
+}
+
+/**
+ * Waits for SIGINT or SIGTERM, then for the requests in flight, for at most
+ * the grace period; a second signal exits at once.
+ */
+async function untilStopped(server: Deno.HttpServer, logger: Logger): Promise<void> {
+  const { promise: grace, resolve: graceOver } = Promise.withResolvers<"grace over">();
   let graceTimer: ReturnType<typeof setTimeout> | undefined;
   const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
   const handlers = signals.map((signal) => async () => {
@@ -362,7 +373,7 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
         } s; a second signal stops at once)`,
       );
       server.shutdown();
-      graceTimer = setTimeout(graceOver, SHUTDOWN_GRACE_MS);
+      graceTimer = setTimeout(() => graceOver("grace over"), SHUTDOWN_GRACE_MS);
       return;
     }
     // What is committed is on disk (WAL, synchronous=FULL): stopping now is as safe as a crash.
@@ -376,18 +387,6 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
   }
   clearTimeout(graceTimer);
   signals.forEach((signal, i) => Deno.removeSignalListener(signal, handlers[i]!));
-  // Its appends in flight are awaited, so the store closes with nothing pending.
-  await follower?.stop();
-  stored?.close();
-  await appender.close();
-  await store.close();
-  verifier.close();
-  if (lock !== undefined) restInRollbackMode(config.db, logger);
-  // Last: closing the lock's descriptor would drop SQLite's own locks on the file.
-  lock?.release();
-  logger.info("stopped");
-  await logger.flush();
-  return 0;
 }
 
 if (import.meta.main) {
