@@ -280,34 +280,37 @@ export class PgStore implements Store {
     tx: Sql,
     batch: Batch,
   ): Promise<{ results: AppendResult[]; checkpoint: SignedCheckpoint } | null> {
-    // First, by every writer: the log's order is the commits' order, and no two wait on each other.
-    const [state] = await tx<StateRow[]>`
-      SELECT size, root, checkpoint FROM kez_log_state WHERE id = 1 FOR UPDATE`;
-    if (state === undefined) throw new Error("Cannot commit batch: the log's state row is missing");
     const primaries = [...new Set(batch.events.map((e) => e.envelope.payload.primary))].sort();
     const keys = primaries.map(keyOf);
-    const heads = await tx<{ s: string; i: string; seq: number; envelope_hash: string }[]>`
-      SELECT k.s, k.i, h.seq, h.envelope_hash
-      FROM unnest(${keys.map((k) => k[0])}::text[], ${keys.map((k) => k[1])}::text[]) AS k(s, i)
-      CROSS JOIN LATERAL (
-        SELECT seq, envelope_hash FROM sigchain_events AS e
-        WHERE e.primary_scheme = k.s AND e.primary_id = k.i
-        ORDER BY seq DESC LIMIT 1 FOR UPDATE
-      ) AS h`;
     const pairs = new Map<string, [string, string, string]>();
     for (const { envelope } of batch.events) {
       const { primary, payload } = envelope.payload;
       pairs.set(`${primary}\n${payload.subject}`, [...keyOf(primary), payload.subject]);
     }
     const wanted = [...pairs.values()];
-    const ops = await tx<{ s: string; i: string; subject: string; op: string | null }[]>`
-      SELECT k.s, k.i, k.subject, (
-        SELECT ${tx.unsafe(OP)} FROM sigchain_events
-        WHERE primary_scheme = k.s AND primary_id = k.i AND ${tx.unsafe(SUBJECT)} = k.subject
-        ORDER BY seq DESC LIMIT 1
-      ) AS op
-      FROM unnest(${wanted.map((w) => w[0])}::text[], ${wanted.map((w) => w[1])}::text[],
-                  ${wanted.map((w) => w[2])}::text[]) AS k(s, i, subject)`;
+    // Sent together, run in order: the lock first, by every writer (the log's
+    // order is the commits' order, and no two wait on each other); the reads
+    // after it, each statement's snapshot taken once the lock is held.
+    const [[state], heads, ops] = await Promise.all([
+      tx<StateRow[]>`SELECT size, root, checkpoint FROM kez_log_state WHERE id = 1 FOR UPDATE`,
+      tx<{ s: string; i: string; seq: number; envelope_hash: string }[]>`
+        SELECT k.s, k.i, h.seq, h.envelope_hash
+        FROM unnest(${keys.map((k) => k[0])}::text[], ${keys.map((k) => k[1])}::text[]) AS k(s, i)
+        CROSS JOIN LATERAL (
+          SELECT seq, envelope_hash FROM sigchain_events AS e
+          WHERE e.primary_scheme = k.s AND e.primary_id = k.i
+          ORDER BY seq DESC LIMIT 1 FOR UPDATE
+        ) AS h`,
+      tx<{ s: string; i: string; subject: string; op: string | null }[]>`
+        SELECT k.s, k.i, k.subject, (
+          SELECT ${tx.unsafe(OP)} FROM sigchain_events
+          WHERE primary_scheme = k.s AND primary_id = k.i AND ${tx.unsafe(SUBJECT)} = k.subject
+          ORDER BY seq DESC LIMIT 1
+        ) AS op
+        FROM unnest(${wanted.map((w) => w[0])}::text[], ${wanted.map((w) => w[1])}::text[],
+                    ${wanted.map((w) => w[2])}::text[]) AS k(s, i, subject)`,
+    ]);
+    if (state === undefined) throw new Error("Cannot commit batch: the log's state row is missing");
     const tips = new Map<string, { length: number; head: string | null; active: Set<string> }>();
     for (const primary of primaries) {
       tips.set(primary, { length: 0, head: null, active: new Set() });
@@ -354,22 +357,25 @@ export class PgStore implements Store {
       columns.leaf.push(toHex(leaf!.hash));
       columns.nodes.push(toHex(joined));
     }
-    await tx`
-      INSERT INTO sigchain_events
-        (primary_scheme, primary_id, seq, envelope_json, envelope_hash, created_at)
-      SELECT s, i, q, j, h, ${now}
-      FROM unnest(${columns.s}::text[], ${columns.i}::text[], ${columns.seq}::bigint[],
-                  ${columns.line}::text[], ${columns.hash}::text[]) AS r(s, i, q, j, h)`;
-    await tx`
-      INSERT INTO kez_log_entries (idx, primary_scheme, primary_id, seq, leaf_hash, nodes, entry)
-      SELECT x, s, i, q, decode(l, 'hex'), decode(n, 'hex'), j
-      FROM unnest(${columns.idx}::bigint[], ${columns.s}::text[], ${columns.i}::text[],
-                  ${columns.seq}::bigint[], ${columns.leaf}::text[], ${columns.nodes}::text[],
-                  ${columns.line}::text[]) AS r(x, s, i, q, l, n, j)`;
     const root = range.root();
     const note = signCheckpoint({ origin: this.#origin, size: range.size, root }, this.#seed);
-    await tx`UPDATE kez_log_state SET size = ${range.size}, root = ${root}, checkpoint = ${note}
-             WHERE id = 1`;
+    // One round trip for the writes, while the lock is held.
+    await Promise.all([
+      tx`
+        INSERT INTO sigchain_events
+          (primary_scheme, primary_id, seq, envelope_json, envelope_hash, created_at)
+        SELECT s, i, q, j, h, ${now}
+        FROM unnest(${columns.s}::text[], ${columns.i}::text[], ${columns.seq}::bigint[],
+                    ${columns.line}::text[], ${columns.hash}::text[]) AS r(s, i, q, j, h)`,
+      tx`
+        INSERT INTO kez_log_entries (idx, primary_scheme, primary_id, seq, leaf_hash, nodes, entry)
+        SELECT x, s, i, q, decode(l, 'hex'), decode(n, 'hex'), j
+        FROM unnest(${columns.idx}::bigint[], ${columns.s}::text[], ${columns.i}::text[],
+                    ${columns.seq}::bigint[], ${columns.leaf}::text[], ${columns.nodes}::text[],
+                    ${columns.line}::text[]) AS r(x, s, i, q, l, n, j)`,
+      tx`UPDATE kez_log_state SET size = ${range.size}, root = ${root}, checkpoint = ${note}
+         WHERE id = 1`,
+    ]);
     const results = picked.map(({ envelope, hash }, n) => ({
       seq: envelope.payload.seq,
       hash,

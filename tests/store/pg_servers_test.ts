@@ -385,3 +385,54 @@ postgresTest(
     }
   },
 );
+
+postgresTest(
+  "Servers on one PostgreSQL: the database stopped is 503, then served again",
+  async (t, cluster) => {
+    const dir = await Deno.makeTempDir({ prefix: "kez-pg-outage-" });
+    const servers = await startServers(cluster, "outage", 2, dir);
+    try {
+      await t.step(
+        "503 unavailable while it is down, 201 again once it is back, no restart",
+        async () => {
+          const author = new ChainAuthor();
+          const post = async (base: string) => {
+            const res = await fetch(`${base}/v1/sigchains/${author.path}/events`, {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify(author.next("add", `github:o${Date.now()}`)),
+            });
+            return { status: res.status, body: await res.json() };
+          };
+          assert.equal((await post(servers[0]!.base)).status, 201);
+          await cluster.pause();
+          for (const server of servers) {
+            const down = await post(server.base);
+            assert.equal(down.status, 503, JSON.stringify(down.body));
+            assert.equal(down.body.error.code, "unavailable");
+            const read = await fetch(`${server.base}/v1/sigchains/${author.path}`);
+            assert.equal(read.status, 503);
+            await read.body?.cancel();
+          }
+          await cluster.resume();
+          // The refused events were not stored.
+          const chain = await fetch(`${servers[1]!.base}/v1/sigchains/${author.path}`);
+          assert.equal((await chain.text()).split("\n").filter((l) => l).length, 1);
+          const fresh = new ChainAuthor();
+          for (const [i, server] of servers.entries()) {
+            const res = await fetch(`${server.base}/v1/sigchains/${fresh.path}/events`, {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify(fresh.next("add", `github:back${i}`)),
+            });
+            assert.equal(res.status, 201, await res.text());
+          }
+          assert.ok(servers.every((s) => s.running), "no server exited");
+        },
+      );
+    } finally {
+      await stopAll(servers);
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);
