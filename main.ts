@@ -18,9 +18,10 @@ import { DatabaseSync } from "node:sqlite";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { Appender } from "./lib/append/mod.ts";
 import { type Command, type Config, type LogConfig, parseCommand } from "./lib/config/mod.ts";
-import { BODY_TIMEOUT_MS, serve } from "./lib/http/mod.ts";
+import { serve } from "./lib/http/mod.ts";
 import { createLogger, type Logger } from "./lib/log/mod.ts";
 import { defaultPinPath, Follower, UpstreamPin } from "./lib/mirror/mod.ts";
+import { BODY_TIMEOUT_MS } from "./lib/protocol/mod.ts";
 import { Metrics, runMaintenance, VERSION } from "./lib/ops/mod.ts";
 import { claimDatabase } from "./lib/runtime/db_lock.ts";
 import {
@@ -46,12 +47,27 @@ export { VERSION };
 const EXIT_USAGE = 2;
 
 /**
- * How long a stop waits for the requests in flight, in milliseconds. Longer
- * than a body may take to arrive, so every request still being read gets its
- * answer; but `Deno.serve` also waits for bodies that a client stopped
- * sending after an early answer (a 413), which could hold the exit forever.
+ * How long a stop waits for the requests in flight, in milliseconds, for a
+ * body timeout. Longer than a body may take to arrive, so every request still
+ * being read gets its answer; but `Deno.serve` also waits for bodies that a
+ * client stopped sending after an early answer (a 413, a 408), which could
+ * hold the exit forever.
+ *
+ * @param bodyTimeoutMs the server's body timeout
+ * @returns the grace
+ *
+ * @example
+ * ```ts
+ * import { shutdownGraceMs } from "./main.ts";
+ * if (shutdownGraceMs(10_000) !== 11_000) throw new Error("grace");
+ * ```
  */
-export const SHUTDOWN_GRACE_MS: number = BODY_TIMEOUT_MS + 1000;
+export function shutdownGraceMs(bodyTimeoutMs: number): number {
+  return bodyTimeoutMs + 1000;
+}
+
+/** The grace of a server on the default body timeout. */
+export const SHUTDOWN_GRACE_MS: number = shutdownGraceMs(BODY_TIMEOUT_MS);
 
 function fail(message: string): number {
   console.error(`kez-sig-server: ${message}`);
@@ -314,6 +330,7 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
     server = serve({
       store,
       appender,
+      bodyTimeoutMs: config.bodyTimeoutMs,
       logger,
       metrics,
       mirrorOf: mirror?.upstream,
@@ -350,7 +367,7 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
   held.defer(() => follower?.stop());
   if (mirror !== undefined) logger.info(`mirroring ${mirror.upstream}, read-only`);
 
-  await untilStopped(server, logger);
+  await untilStopped(server, logger, shutdownGraceMs(config.bodyTimeoutMs));
   await held.disposeAsync();
   logger.info("stopped");
   await logger.flush();
@@ -361,7 +378,11 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
  * Waits for SIGINT or SIGTERM, then for the requests in flight, for at most
  * the grace period; a second signal exits at once.
  */
-async function untilStopped(server: Deno.HttpServer, logger: Logger): Promise<void> {
+async function untilStopped(
+  server: Deno.HttpServer,
+  logger: Logger,
+  graceMs: number,
+): Promise<void> {
   const { promise: grace, resolve: graceOver } = Promise.withResolvers<"grace over">();
   let graceTimer: ReturnType<typeof setTimeout> | undefined;
   const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
@@ -369,11 +390,11 @@ async function untilStopped(server: Deno.HttpServer, logger: Logger): Promise<vo
     if (graceTimer === undefined) {
       logger.info(
         `shutting down: finishing requests in flight (at most ${
-          SHUTDOWN_GRACE_MS / 1000
+          graceMs / 1000
         } s; a second signal stops at once)`,
       );
       server.shutdown();
-      graceTimer = setTimeout(() => graceOver("grace over"), SHUTDOWN_GRACE_MS);
+      graceTimer = setTimeout(() => graceOver("grace over"), graceMs);
       return;
     }
     // What is committed is on disk (WAL, synchronous=FULL): stopping now is as safe as a crash.
@@ -383,7 +404,7 @@ async function untilStopped(server: Deno.HttpServer, logger: Logger): Promise<vo
   });
   signals.forEach((signal, i) => Deno.addSignalListener(signal, handlers[i]!));
   if ((await Promise.race([server.finished, grace])) === "grace over") {
-    logger.warn(`stopped waiting for requests in flight after ${SHUTDOWN_GRACE_MS / 1000} s`);
+    logger.warn(`stopped waiting for requests in flight after ${graceMs / 1000} s`);
   }
   clearTimeout(graceTimer);
   signals.forEach((signal, i) => Deno.removeSignalListener(signal, handlers[i]!));

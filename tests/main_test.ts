@@ -12,7 +12,8 @@ Deno.test("main: --help and --version exit 0", async (t) => {
     const words = [
       ["--bind", "KEZ_BIND", "--db", "KEZ_DB", "--log-level", "KEZ_LOG", "RUST_LOG"],
       ["--log-format", "KEZ_LOG_FORMAT", "--metrics", "KEZ_METRICS", "--verify-workers"],
-      ["KEZ_VERIFY_WORKERS", "backup <file>", "verify", "stats", "healthcheck"],
+      ["KEZ_VERIFY_WORKERS", "--body-timeout", "KEZ_BODY_TIMEOUT"],
+      ["backup <file>", "verify", "stats", "healthcheck"],
     ].flat();
     for (const word of words) assert.ok(stdout.includes(word), word);
   });
@@ -34,6 +35,8 @@ Deno.test("main: bad configuration exits 2 with a clear message", async (t) => {
       ["an unknown log level", ["--log-level", "loud"], {}, /"loud" is not one of/],
       ["a bad verify-worker count", ["--verify-workers=-1"], {}, /Cannot use -1 verify workers/],
       ["a bad KEZ_VERIFY_WORKERS", [], { KEZ_VERIFY_WORKERS: "many" }, /Cannot use many verify/],
+      ["a zero --body-timeout", ["--body-timeout", "0"], {}, /body timeout of "0": expected/],
+      ["a bad KEZ_BODY_TIMEOUT", [], { KEZ_BODY_TIMEOUT: "1.5" }, /body timeout of "1.5"/],
       ["an unknown log format", ["--log-format", "xml"], {}, /Cannot parse log format "xml"/],
       ["a bad KEZ_LOG_FORMAT", [], { KEZ_LOG_FORMAT: "JSON" }, /log format "JSON"/],
       ["a bad --metrics", ["--metrics=yes"], {}, /Cannot parse metrics setting "yes"/],

@@ -13,6 +13,7 @@ import { isPostgresUrl } from "../store/pg_url.ts";
 import { isKeyName } from "../tlog/mod.ts";
 import { DEFAULTS } from "./defaults.ts";
 import { USAGE } from "./usage.ts";
+import { BODY_TIMEOUT_MS } from "../protocol/mod.ts";
 
 /** Everything the server is told at start. */
 export interface Config {
@@ -28,6 +29,8 @@ export interface Config {
   readonly metrics: boolean;
   /** How many threads verify signatures; 0 verifies on the thread that serves HTTP. */
   readonly verifyWorkers: number;
+  /** How long a POST body may take to arrive, in milliseconds, before its `408`. */
+  readonly bodyTimeoutMs: number;
   /** The transparency log (spec §10), or null when it is turned off. */
   readonly log: LogConfig | null;
 }
@@ -67,6 +70,7 @@ export const SERVE_OPTIONS = {
   "log-format": { type: "string" },
   metrics: { type: "string" },
   "verify-workers": { type: "string" },
+  "body-timeout": { type: "string" },
   "log-origin": { type: "string" },
   "log-key": { type: "string" },
   "transparency-log": { type: "string" },
@@ -151,6 +155,7 @@ export function serveConfig(values: ServeValues, env: Env): Config {
     logFormat: parseLogFormat(flag("log-format") ?? env("KEZ_LOG_FORMAT") ?? DEFAULTS.logFormat),
     metrics: parseSwitch("metrics", flag("metrics") ?? env("KEZ_METRICS") ?? DEFAULTS.metrics),
     verifyWorkers: parseWorkers(flag("verify-workers") ?? env("KEZ_VERIFY_WORKERS")),
+    bodyTimeoutMs: parseBodyTimeout(flag("body-timeout") ?? env("KEZ_BODY_TIMEOUT")),
     log: logOn
       ? {
         origin: parseOrigin(flag("log-origin") ?? env("KEZ_LOG_ORIGIN") ?? DEFAULTS.logOrigin),
@@ -231,6 +236,22 @@ export function databasePath(flag: string | undefined, env: Env): string {
 function parseSwitch(name: string, text: string): boolean {
   if (text === "true" || text === "false") return text === "true";
   throw new TypeError(`Cannot parse ${name} setting "${text}": expected true or false`);
+}
+
+/** The longest body timeout: past an hour a stalled client holds its request for no purpose. */
+const MAX_BODY_TIMEOUT_S = 3600;
+
+function parseBodyTimeout(text: string | undefined): number {
+  if (text === undefined) return BODY_TIMEOUT_MS;
+  const n = Number(text);
+  if (!/^[1-9][0-9]*$/.test(text) || n > MAX_BODY_TIMEOUT_S) {
+    throw new TypeError(
+      `Cannot use a body timeout of ${
+        JSON.stringify(text)
+      }: expected whole seconds from 1 to ${MAX_BODY_TIMEOUT_S}`,
+    );
+  }
+  return n * 1000;
 }
 
 function parseWorkers(text: string | undefined): number {

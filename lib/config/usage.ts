@@ -23,6 +23,8 @@ ${DB_OPTION}
   --metrics <on>        true|false: serve GET /metrics (env KEZ_METRICS; default ${DEFAULTS.metrics})
   --verify-workers <n>  threads that verify signatures, 0 for none
                         (env KEZ_VERIFY_WORKERS; default: the number of cores less one, at least 1)
+  --body-timeout <s>    seconds a POST body may take to arrive, then 408
+                        (env KEZ_BODY_TIMEOUT; default 10)
   --log-origin <name>   the transparency log's origin and key name
                         (env KEZ_LOG_ORIGIN; default ${DEFAULTS.logOrigin})
   --log-key <path>      the log's Ed25519 seed in hex, made at first start (mode 0600)

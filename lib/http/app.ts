@@ -44,6 +44,8 @@ export interface AppOptions {
    * Without it, an appender on `store` that checks them in place.
    */
   readonly appender?: Appender | undefined;
+  /** How long a POST body may take to arrive, in milliseconds; `BODY_TIMEOUT_MS` by default. */
+  readonly bodyTimeoutMs?: number | undefined;
 }
 
 /** The preflight answer's headers beyond the context's: CORS wide open (spec §6, revision 2). */
@@ -84,9 +86,9 @@ const LOGGED_PATH_CHARS = 200;
  * ```
  */
 export function appRoutes(options: AppOptions): Route[] {
-  const { store, metrics, mirrorOf, appender } = options;
+  const { store, metrics, mirrorOf, appender, bodyTimeoutMs } = options;
   const routes = [
-    ...sigchainRoutes(store, mirrorOf, appender),
+    ...sigchainRoutes(store, mirrorOf, appender, bodyTimeoutMs),
     ...(store.log === undefined ? [] : logRoutes(store, store.log)),
     ...(metrics === undefined ? [] : [metricsRoute(metrics)]),
   ];

@@ -5,16 +5,7 @@
  * @module
  */
 
-import { KezError, MAX_BODY_BYTES } from "../protocol/mod.ts";
-
-/**
- * The longest a POST body may take to arrive, in milliseconds, counted from
- * when the handler starts reading it. 64 KiB in 10 s is 6.5 KB/s, far below
- * any real link, and an event is usually under 2 KB; a client slower than
- * that is stalled or hostile, and is not allowed to hold a request open (and
- * with it a graceful shutdown, which waits for requests in flight).
- */
-export const BODY_TIMEOUT_MS = 10_000;
+import { BODY_TIMEOUT_MS, KezError, MAX_BODY_BYTES } from "../protocol/mod.ts";
 
 function timedOut(timeoutMs: number): KezError {
   return new KezError(

@@ -7,6 +7,7 @@
 
 import { Appender } from "../append/mod.ts";
 import {
+  BODY_TIMEOUT_MS,
   KezError,
   MAX_BODY_BYTES,
   parseEventBody,
@@ -89,6 +90,7 @@ const POST_DOC: Operation = {
  *   then appends throw `unavailable` naming it
  * @param appender where POSTs go; by default one on `store` that checks
  *   signatures in place
+ * @param bodyTimeoutMs how long a POST body may take to arrive before its `408`
  * @returns the routes for {@linkcode router}
  *
  * @example
@@ -110,6 +112,7 @@ export function sigchainRoutes(
   store: Store,
   mirrorOf?: string,
   appender: Appender = new Appender(store),
+  bodyTimeoutMs: number = BODY_TIMEOUT_MS,
 ): Route[] {
   const path = (pathname: string) => new URLPattern({ pathname });
   return [
@@ -178,7 +181,7 @@ export function sigchainRoutes(
           );
         }
         const primary = primaryOf(params);
-        const body = await readBody(req, MAX_BODY_BYTES);
+        const body = await readBody(req, MAX_BODY_BYTES, bodyTimeoutMs);
         const { seq, hash, index } = await appender.append(parseEventBody(body, primary));
         const created = index === undefined ? { seq, hash } : { seq, hash, index };
         return jsonResponse(201, created, headers);

@@ -31,3 +31,10 @@ export const MAX_ENTRIES_PAGE = 1000;
  * leaf's length as a big-endian uint16 (c2sp.org/tlog-tiles).
  */
 export const MAX_LEAF_BYTES = 0xffff;
+
+/**
+ * The server's body timeout of §6.1 by default, in milliseconds (`--body-timeout`
+ * sets it): 64 KiB in 10 s is 6.5 KB/s, far below any real link, and an event
+ * is usually under 2 KB; a client slower than that is stalled or hostile.
+ */
+export const BODY_TIMEOUT_MS = 10_000;

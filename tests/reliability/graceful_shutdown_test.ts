@@ -2,7 +2,7 @@
 // finish, refuses new connections, loses nothing acknowledged, and exits 0 within seconds.
 
 import assert from "node:assert/strict";
-import { BODY_TIMEOUT_MS } from "../../lib/http/body.ts";
+import { shutdownGraceMs } from "../../main.ts";
 import { ChainAuthor } from "../support/chain_author.ts";
 import { ChainWriter } from "../support/chain_writer.ts";
 import { RawConnection } from "../support/raw_connection.ts";
@@ -97,7 +97,10 @@ Deno.test("graceful shutdown: SIGTERM under load loses nothing acknowledged", as
 Deno.test("graceful shutdown: a client stalled after its 413 does not hold the exit", async () => {
   const dir = await Deno.makeTempDir({ prefix: "kez-shutdown-" });
   try {
-    await using server = await ServerProcess.start({ db: `${dir}/chains.db` });
+    await using server = await ServerProcess.start({
+      db: `${dir}/chains.db`,
+      args: ["--body-timeout", "2"],
+    });
     const conn = await RawConnection.open(server.base);
     await conn.send(
       `POST /v1/sigchains/${new ChainAuthor().path}/events HTTP/1.1\r\nHost: 127.0.0.1\r\n` +
@@ -106,7 +109,7 @@ Deno.test("graceful shutdown: a client stalled after its 413 does not hold the e
     assert.equal((await conn.readAnswer(10_000))?.status, 413);
     server.kill("SIGTERM");
     try {
-      assert.equal((await server.exited(BODY_TIMEOUT_MS + 5_000)).code, 0);
+      assert.equal((await server.exited(shutdownGraceMs(2_000) + 5_000)).code, 0);
     } finally {
       conn.close();
     }
