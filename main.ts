@@ -14,7 +14,6 @@
  * @module
  */
 
-import { DatabaseSync } from "node:sqlite";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { Appender } from "./lib/append/mod.ts";
 import { type Command, type Config, type LogConfig, parseCommand } from "./lib/config/mod.ts";
@@ -32,6 +31,7 @@ import {
   readLogKey,
   recordLogKeyChange,
   redactUrl,
+  restInRollbackMode,
   signedCheckpoint,
   SqliteStore,
   type Store,
@@ -92,27 +92,6 @@ function logProgress(logger: Logger): (done: number, total: number) => void {
     last = now;
     logger.info(`building the transparency log: ${done} of ${total} stored events`);
   };
-}
-
-/**
- * Leaves a closed database in rollback-journal mode, which the next start
- * switches back to WAL. At rest in WAL mode a file cannot be read where its
- * `-wal` and `-shm` cannot be made (a directory the reader cannot write), and
- * a reader that can make them leaves them behind; in rollback mode any reader
- * reads it alone. It fails, harmlessly, while another process has the file open.
- */
-function restInRollbackMode(path: string, logger: Logger): void {
-  try {
-    const db = new DatabaseSync(path);
-    try {
-      db.exec("PRAGMA busy_timeout = 100");
-      db.exec("PRAGMA journal_mode = DELETE");
-    } finally {
-      db.close();
-    }
-  } catch (e) {
-    logger.debug(`database left in WAL mode: ${(e as Error).message}`);
-  }
 }
 
 async function removeDatabase(path: string): Promise<void> {
@@ -248,7 +227,10 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
         await removeDatabase(config.db);
         if (createdKey !== null) await Deno.remove(createdKey).catch(() => {});
       }
-      if (serving && lock !== undefined) restInRollbackMode(config.db, logger);
+      if (serving && lock !== undefined) {
+        const why = restInRollbackMode(config.db);
+        if (why !== null) logger.debug(`database left in WAL mode: ${why}`);
+      }
       // Last: closing the lock's descriptor would drop SQLite's own locks on the file.
       lock?.release();
     });

@@ -35,6 +35,7 @@ export * from "./pg_store.ts";
 export * from "./pg_url.ts";
 export * from "./read_only.ts";
 export * from "./read_only_file.ts";
+export * from "./rest_mode.ts";
 export * from "./schema.ts";
 export * from "./sqlite_errors.ts";
 export * from "./sqlite_log.ts";
