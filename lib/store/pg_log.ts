@@ -11,21 +11,17 @@ import type { Sql } from "postgres";
 import type { Primary } from "../protocol/mod.ts";
 import {
   consistencyProof,
-  encodeEntryBundle,
   formatVerifierKey,
-  HASH_SIZE,
   inclusionProof,
   readTile,
   type Tile,
-  TILE_WIDTH,
   type VerifierKey,
 } from "../tlog/mod.ts";
 import type { SignedCheckpoint } from "./log_writer.ts";
 import { translatePg } from "./pg_errors.ts";
 import { withStoredHashes } from "./pg_hashes.ts";
+import { buildTile } from "./log_tile.ts";
 import type { TransparencyLog } from "./transparency_log.ts";
-
-const encoder = new TextEncoder();
 
 /**
  * Reads the log's tables on the store's pool.
@@ -71,27 +67,18 @@ export class PgLog implements TransparencyLog {
 
   /** @inheritdoc */
   tile(tile: Tile): Promise<Uint8Array<ArrayBuffer>> {
-    return this.#read(async () => {
-      const start = tile.index * TILE_WIDTH;
-      if (tile.level === "entries") {
-        const lines = await this.entries(start, start + tile.width);
-        return encodeEntryBundle(lines.map((l) => encoder.encode(l))) as Uint8Array<ArrayBuffer>;
-      }
-      if (tile.level > 0) {
-        return await withStoredHashes(this.#sql, (r) => readTile(r, tile)) as Uint8Array<
-          ArrayBuffer
-        >;
-      }
-      const rows = await this.#sql<{ leaf_hash: Uint8Array }[]>`
-        SELECT leaf_hash FROM kez_log_entries
-        WHERE idx >= ${start} AND idx < ${start + tile.width} ORDER BY idx`;
-      if (rows.length !== tile.width) {
-        throw new Error(`The log lacks hashes of tile ${tile.level}/${tile.index}`);
-      }
-      const bytes = new Uint8Array(tile.width * HASH_SIZE);
-      rows.forEach((row, i) => bytes.set(row.leaf_hash, i * HASH_SIZE));
-      return bytes;
-    });
+    return this.#read(() =>
+      buildTile(tile, {
+        entries: (start: number, end: number) => this.entries(start, end),
+        leafHashes: async (start: number, end: number) => {
+          const rows = await this.#sql<{ leaf_hash: Uint8Array }[]>`
+            SELECT leaf_hash FROM kez_log_entries
+            WHERE idx >= ${start} AND idx < ${end} ORDER BY idx`;
+          return rows.map((row) => row.leaf_hash);
+        },
+        upperTile: (t: Tile) => withStoredHashes(this.#sql, (r) => readTile(r, t)),
+      })
+    );
   }
 
   /** @inheritdoc */

@@ -9,21 +9,17 @@ import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { Primary } from "../protocol/mod.ts";
 import {
   consistencyProof,
-  encodeEntryBundle,
   formatVerifierKey,
-  HASH_SIZE,
   type HashReader,
   inclusionProof,
   readTile,
   type Tile,
-  TILE_WIDTH,
   type VerifierKey,
 } from "../tlog/mod.ts";
 import { type SignedCheckpoint, sqliteHashReader } from "./log_writer.ts";
 import { translate } from "./sqlite_errors.ts";
+import { buildTile } from "./log_tile.ts";
 import type { TransparencyLog } from "./transparency_log.ts";
-
-const encoder = new TextEncoder();
 
 /**
  * Reads the log on the serving connection. The store hands it each checkpoint
@@ -84,23 +80,15 @@ export class SqliteLog implements TransparencyLog {
 
   /** @inheritdoc */
   tile(tile: Tile): Promise<Uint8Array<ArrayBuffer>> {
-    return this.#read(() => {
-      const start = tile.index * TILE_WIDTH;
-      if (tile.level === "entries") {
-        const lines = this.#entries.all(start, start + tile.width) as { entry: string }[];
-        return encodeEntryBundle(lines.map((l) => encoder.encode(l.entry))) as Uint8Array<
-          ArrayBuffer
-        >;
-      }
-      // Above the leaves, each hash is in the row of the leaf that completed it.
-      if (tile.level > 0) return readTile(this.#reader, tile) as Uint8Array<ArrayBuffer>;
-      const rows = this.#leafHashes.all(start, start + tile.width) as { hash: Uint8Array }[];
-      if (rows.length !== tile.width) {
-        throw new Error(`The log lacks hashes of tile ${tile.level}/${tile.index}`);
-      }
-      const bytes = new Uint8Array(tile.width * HASH_SIZE);
-      rows.forEach((row, i) => bytes.set(row.hash, i * HASH_SIZE));
-      return bytes;
+    const rows = {
+      entries: (start: number, end: number) =>
+        (this.#entries.all(start, end) as { entry: string }[]).map((row) => row.entry),
+      leafHashes: (start: number, end: number) =>
+        (this.#leafHashes.all(start, end) as { hash: Uint8Array }[]).map((row) => row.hash),
+      upperTile: (t: Tile) => readTile(this.#reader, t),
+    };
+    return buildTile(tile, rows).catch((e) => {
+      throw translate(e);
     });
   }
 
