@@ -27,9 +27,6 @@ const PREFIX = Array.from(crypto.getRandomValues(new Uint8Array(4)), (b) => b.to
 let counter = 0;
 
 /** Where a request's id header is kept: on the request, so handlers reach it without a map. */
-const ID = Symbol("request id");
-type IdentifiedRequest = Request & { [ID]?: RequestIdHeader };
-
 /**
  * The id of a request.
  *
@@ -50,8 +47,8 @@ export function requestId(header: string | null): string {
 }
 
 /**
- * The header that carries a request's id, for the answer's initial headers.
- * The first call gives the request its id; later calls return the same header.
+ * The header that carries a request's id, for the answer's initial headers:
+ * the app makes it once per request, into the context every answer starts from.
  *
  * @param req the request
  * @returns the header pair
@@ -67,8 +64,5 @@ export function requestId(header: string | null): string {
  * ```
  */
 export function requestIdHeader(req: Request): RequestIdHeader {
-  return (req as IdentifiedRequest)[ID] ??= [
-    "x-request-id",
-    requestId(req.headers.get("x-request-id")),
-  ];
+  return ["x-request-id", requestId(req.headers.get("x-request-id"))];
 }
