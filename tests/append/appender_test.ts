@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { Appender } from "../../lib/append/mod.ts";
-import { type ChainEvent, KezError, parsePrimary, toChainEvent } from "../../lib/protocol/mod.ts";
+import { KezError, parsePrimary, toChainEvent } from "../../lib/protocol/mod.ts";
 import { type LogSigner, SqliteStore } from "../../lib/store/mod.ts";
-import { ChainAuthor } from "../support/chain_author.ts";
+import { ChainAuthor, interleavedEvents } from "../support/chain_author.ts";
 import { withDir } from "../support/temp_dir.ts";
 
 const SIGNER: LogSigner = { origin: "example.com/kez-test", seed: new Uint8Array(32).fill(7) };
@@ -11,16 +11,6 @@ const FORGED = new KezError(
   "invalid_signature",
   "Invalid signature: the signature does not verify",
 );
-
-/** `count` events of each of `chains` chains, interleaved: chain 0's first, chain 1's first, … */
-function events(chains: number, count: number): ChainEvent[] {
-  const authors = Array.from({ length: chains }, () => new ChainAuthor());
-  const out: ChainEvent[] = [];
-  for (let i = 0; i < count; i++) {
-    for (const a of authors) out.push(toChainEvent(a.next("add", `github:u${i}`)));
-  }
-  return out;
-}
 
 async function codeOf(result: Promise<unknown>): Promise<string> {
   return await result.then(() => "stored", (e: KezError) => e.code);
@@ -114,7 +104,7 @@ Deno.test("Appender commits appends that arrive together as one batch", async ()
     // Every verdict comes at once, as when the verifier's workers answer a full batch.
     const { promise: verified, resolve: verify } = Promise.withResolvers<null>();
     const appender = new Appender(store, { checkSignature: () => verified });
-    const written = events(40, 1);
+    const written = interleavedEvents(40, 1);
     const answers = written.map((e) => appender.append(e));
     verify(null);
     const results = await Promise.all(answers);
@@ -128,7 +118,7 @@ Deno.test("Appender commits appends that arrive together as one batch", async ()
 
 Deno.test("appendInOrder() stores events in the order given", async () => {
   await withDir(async (dir) => {
-    const written = events(4, 5);
+    const written = interleavedEvents(4, 5);
     const store = SqliteStore.open(`${dir}/a.db`, { log: SIGNER, writerThread: true });
     const appender = new Appender(store);
     const results = await Promise.all(appender.appendInOrder(written));
@@ -185,7 +175,7 @@ Deno.test("Appender.close() answers every append made before it", async () => {
   await withDir(async (dir) => {
     const store = SqliteStore.open(`${dir}/a.db`, { writerThread: true });
     const appender = new Appender(store);
-    const pending = appender.appendInOrder(events(5, 3));
+    const pending = appender.appendInOrder(interleavedEvents(5, 3));
     await appender.close();
     await store.close();
     const results = await Promise.all(pending);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { Appender } from "../../lib/append/mod.ts";
-import { type ChainEvent, type Primary, toChainEvent } from "../../lib/protocol/mod.ts";
+import type { ChainEvent, Primary } from "../../lib/protocol/mod.ts";
 import {
   type AppendResult,
   createLogKey,
@@ -19,22 +19,12 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from "../../lib/tlog/mod.ts";
-import { ChainAuthor } from "../support/chain_author.ts";
+import { interleavedEvents } from "../support/chain_author.ts";
 import { withDir } from "../support/temp_dir.ts";
 
 const SIGNER: LogSigner = { origin: "example.com/kez-test", seed: new Uint8Array(32).fill(7) };
 const KEY = verifierKey(SIGNER.origin, ed25519.getPublicKey(SIGNER.seed));
 const encoder = new TextEncoder();
-
-/** `count` events of each of `chains` chains, interleaved: chain 0's first, chain 1's first, … */
-function events(chains: number, count: number): ChainEvent[] {
-  const authors = Array.from({ length: chains }, () => new ChainAuthor());
-  const out: ChainEvent[] = [];
-  for (let i = 0; i < count; i++) {
-    for (const a of authors) out.push(toChainEvent(a.next("add", `github:u${i}`)));
-  }
-  return out;
-}
 
 /** The log's leaves as the database holds them, in index order. */
 function leavesOf(path: string): string[] {
@@ -53,7 +43,7 @@ function rootOfLines(lines: string[]): Uint8Array {
 Deno.test("SqliteStore keeps a transparency log of what it stores", async (t) => {
   await withDir(async (dir) => {
     const path = `${dir}/a.db`;
-    const written = events(3, 4);
+    const written = interleavedEvents(3, 4);
     let firstCheckpoint = "";
 
     await t.step("a fresh log signs a checkpoint of size 0", async () => {
@@ -113,7 +103,7 @@ Deno.test("SqliteStore keeps a transparency log of what it stores", async (t) =>
       const store = SqliteStore.open(path, { log: SIGNER, writerThread: true });
       const appender = new Appender(store);
       const old = openCheckpoint(firstCheckpoint, KEY);
-      const more = events(1, 3);
+      const more = interleavedEvents(1, 3);
       for (const e of more) await appender.append(e);
       const now = openCheckpoint(store.log!.checkpoint().note, KEY);
       assert.equal(now.size, old.size + 3);
@@ -127,7 +117,7 @@ Deno.test("SqliteStore keeps a transparency log of what it stores", async (t) =>
 Deno.test("SqliteStore builds the log of a database written without one, in rowid order", async () => {
   await withDir(async (dir) => {
     const path = `${dir}/original.db`;
-    const written = events(2, 3);
+    const written = interleavedEvents(2, 3);
     const db = new DatabaseSync(path);
     db.exec(ORIGINAL_SCHEMA);
     const insert = db.prepare("INSERT INTO sigchain_events VALUES (?, ?, ?, ?, ?, ?)");
@@ -189,7 +179,7 @@ Deno.test("SqliteStore.openBuilding() builds a large log a chunk at a time, lett
 Deno.test("SqliteStore adds rows another connection stored to the log at its next batch", async () => {
   await withDir(async (dir) => {
     const path = `${dir}/a.db`;
-    const [mine, theirs, next] = events(3, 1) as [ChainEvent, ChainEvent, ChainEvent];
+    const [mine, theirs, next] = interleavedEvents(3, 1) as [ChainEvent, ChainEvent, ChainEvent];
     const store = SqliteStore.open(path, { log: SIGNER, writerThread: true });
     const appender = new Appender(store);
     assert.equal((await appender.append(mine)).index, 0);
@@ -212,7 +202,7 @@ Deno.test("SqliteStore adds rows another connection stored to the log at its nex
 Deno.test("SqliteStore logs its rows even at a rowid SQLite reused after a deletion", async () => {
   await withDir(async (dir) => {
     const path = `${dir}/a.db`;
-    const [a, b, c] = events(3, 1) as [ChainEvent, ChainEvent, ChainEvent];
+    const [a, b, c] = interleavedEvents(3, 1) as [ChainEvent, ChainEvent, ChainEvent];
     const store = SqliteStore.open(path, { log: SIGNER });
     const appender = new Appender(store);
     await appender.append(a);
@@ -236,7 +226,7 @@ Deno.test("SqliteStore.open() refuses a log whose stored hashes were changed", a
     const path = `${dir}/a.db`;
     const store = SqliteStore.open(path, { log: SIGNER });
     const appender = new Appender(store);
-    for (const e of events(1, 5)) await appender.append(e);
+    for (const e of interleavedEvents(1, 5)) await appender.append(e);
     await store.close();
     const db = new DatabaseSync(path);
     // The subtree of leaves 0–3 is kept in the row of leaf 3, after the one of leaves 2–3.
@@ -253,7 +243,7 @@ Deno.test("SqliteStore.open() refuses a log whose stored hashes were changed", a
 Deno.test("SqliteStore without a log leaves a logged file's log for its next logged start", async () => {
   await withDir(async (dir) => {
     const path = `${dir}/a.db`;
-    const [a, b] = events(2, 1) as [ChainEvent, ChainEvent];
+    const [a, b] = interleavedEvents(2, 1) as [ChainEvent, ChainEvent];
     let store = SqliteStore.open(path, { log: SIGNER });
     await new Appender(store).append(a);
     await store.close();

@@ -8,12 +8,14 @@
 import {
   type Alg,
   canonicalize,
+  type ChainEvent,
   type Envelope,
   type EventDraft,
   generateSecret,
   hashLine,
   type JsonValue,
   signEvent,
+  toChainEvent,
 } from "../../lib/protocol/mod.ts";
 
 /** Signs events for one primary and tracks its chain's tip. */
@@ -82,4 +84,21 @@ export class ChainAuthor {
  */
 export function lineOf(env: Envelope | JsonValue): string {
   return canonicalize(env as JsonValue);
+}
+
+/**
+ * `count` events of each of `chains` new chains, interleaved: chain 0's
+ * first, chain 1's first, …, then each chain's second, and so on.
+ *
+ * @param chains how many chains, each with a new author
+ * @param count events per chain
+ * @returns the events, ready to append
+ */
+export function interleavedEvents(chains: number, count: number): ChainEvent[] {
+  const authors = Array.from({ length: chains }, () => new ChainAuthor());
+  const out: ChainEvent[] = [];
+  for (let i = 0; i < count; i++) {
+    for (const a of authors) out.push(toChainEvent(a.next("add", `github:u${i}`)));
+  }
+  return out;
 }
