@@ -128,6 +128,29 @@ interface Acked {
   readonly index: number;
 }
 
+/** Signs event `seq` of an author's chain and posts it; the answer, its JSON and the event's line. */
+async function postEvent(
+  base: string,
+  author: ChainAuthor,
+  seq: number,
+  prev: string | undefined,
+  subject: string,
+): Promise<{ res: Response; body: { seq: number; hash: string; index: number }; line: string }> {
+  const env = author.sign({
+    seq,
+    ...(prev === undefined ? {} : { prev }),
+    created_at: "2026-01-01T00:00:00Z",
+    op: "add",
+    subject,
+  });
+  const res = await fetch(`${base}/v1/sigchains/${author.path}/events`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(env),
+  });
+  return { res, body: await res.json(), line: canonicalize(env as unknown as JsonValue) };
+}
+
 /** Appends per chain the writers race to. */
 const TARGET = 40;
 
@@ -156,22 +179,9 @@ async function race(servers: ServerProcess[]): Promise<void> {
         full.add(author.primary);
         continue;
       }
-      const env = author.sign({
-        seq,
-        ...(prev === undefined ? {} : { prev }),
-        created_at: "2026-01-01T00:00:00Z",
-        op: "add",
-        subject: `github:w${w}s${seq}`,
-      });
-      const res = await fetch(`${base}/v1/sigchains/${author.path}/events`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(env),
-      });
-      const body = await res.json();
+      const { res, body, line } = await postEvent(base, author, seq, prev, `github:w${w}s${seq}`);
       if (res.status === 201) {
         assert.equal(body.seq, seq);
-        const line = canonicalize(env as unknown as JsonValue);
         acked.push({ primary: author.primary, seq, hash: body.hash, line, index: body.index });
       } else {
         assert.equal(res.status, 409, JSON.stringify(body));
@@ -279,21 +289,9 @@ postgresTest(
           for (let turn = 0; !stop; turn++) {
             const base = servers[(w + turn) % servers.length]!.base;
             try {
-              const env = author.sign({
-                seq,
-                ...(prev === undefined ? {} : { prev }),
-                created_at: "2026-01-01T00:00:00Z",
-                op: "add",
-                subject: `github:k${w}s${seq}`,
-              });
-              const res = await fetch(`${base}/v1/sigchains/${author.path}/events`, {
-                method: "POST",
-                headers: { "content-type": "application/json" },
-                body: JSON.stringify(env),
-              });
-              const body = await res.json();
+              const subject = `github:k${w}s${seq}`;
+              const { res, body, line } = await postEvent(base, author, seq, prev, subject);
               if (res.status === 201) {
-                const line = canonicalize(env as unknown as JsonValue);
                 acked.push({
                   primary: author.primary,
                   seq,
