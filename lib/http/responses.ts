@@ -5,11 +5,8 @@
  * @module
  */
 
-import { ERROR_STATUS, type ErrorCode, KezError } from "../protocol/mod.ts";
+import { ERROR_STATUS, KezError } from "../protocol/mod.ts";
 import type { Logger } from "../log/mod.ts";
-
-/** The HTTP status of each error code (spec §6.1). */
-export const STATUS: Readonly<Record<ErrorCode, number>> = ERROR_STATUS;
 
 const encoder = new TextEncoder();
 
@@ -139,7 +136,7 @@ export function errorResponse(error: unknown, log: Logger, headers: HeaderPairs 
     const body = { error: { code: error.code, message: error.message } };
     // A request whose body stalled is not read on: its connection ends with the answer.
     const closing: HeaderPairs = error.code === "request_timeout" ? [["connection", "close"]] : [];
-    return jsonResponse(STATUS[error.code], body, [...headers, ...closing]);
+    return jsonResponse(ERROR_STATUS[error.code], body, [...headers, ...closing]);
   }
   log.error(`internal error: ${error instanceof Error ? error.stack ?? error.message : error}`);
   const body = { error: { code: "internal", message: "Internal server error" } };

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { appRoutes, openApiDocument, routeLabel, STATUS } from "../../lib/http/mod.ts";
+import { appRoutes, openApiDocument, routeLabel } from "../../lib/http/mod.ts";
+import { ERROR_STATUS } from "../../lib/protocol/mod.ts";
 import { createLogger } from "../../lib/log/mod.ts";
 import { Metrics, VERSION } from "../../lib/ops/mod.ts";
 import { SqliteStore } from "../../lib/store/mod.ts";
@@ -60,7 +61,7 @@ Deno.test("OpenAPI: every error code, each at its status", async (t) => {
   const routes = appRoutes({ store, logger: createLogger("error"), metrics: new Metrics() });
   const doc = openApiDocument(routes, VERSION) as unknown as Document;
   await store.close();
-  const all = Object.keys(STATUS);
+  const all = Object.keys(ERROR_STATUS);
   await t.step("the Error schema lists every code of the protocol", () => {
     assert.deepEqual(doc.components.schemas.Error.properties!.error!.properties!.code!.enum, all);
   });
@@ -70,7 +71,7 @@ Deno.test("OpenAPI: every error code, each at its status", async (t) => {
       for (const [method, op] of Object.entries(item)) {
         for (const [status, response] of Object.entries(op.responses)) {
           for (const code of codesOf(response)) {
-            const want = STATUS[code as keyof typeof STATUS];
+            const want = ERROR_STATUS[code as keyof typeof ERROR_STATUS];
             assert.equal(String(want), status, `${code} on ${method} ${path}`);
             used.add(code);
           }

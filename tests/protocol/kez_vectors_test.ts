@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   canonicalize,
+  ERROR_STATUS,
   type JsonObject,
   type JsonValue,
   KezError,
@@ -8,7 +9,6 @@ import {
   Sigchain,
   toHex,
 } from "../../lib/protocol/mod.ts";
-import { STATUS } from "../../lib/http/mod.ts";
 import { sha256 } from "@noble/hashes/sha2.js";
 
 async function load(name: string): Promise<JsonObject[]> {
@@ -58,7 +58,7 @@ Deno.test("append.json: the first failing check of spec §5 decides", async (t) 
         assert.throws(run, (e) => {
           assert.ok(e instanceof KezError, String(e));
           assert.equal(e.code, expect.code, e.message);
-          assert.equal(STATUS[e.code], expect.status);
+          assert.equal(ERROR_STATUS[e.code], expect.status);
           return true;
         });
       }

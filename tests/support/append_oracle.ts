@@ -6,10 +6,10 @@
  * @module
  */
 
-import { STATUS } from "../../lib/http/responses.ts";
 import {
   type ChainEvent,
   checkAppend,
+  ERROR_STATUS,
   KezError,
   MAX_BODY_BYTES,
   parseEventBody,
@@ -52,13 +52,13 @@ export function expectedAnswer(
   try {
     const primary = primaryFromPath(scheme, id);
     if (body.length > MAX_BODY_BYTES) {
-      return { status: STATUS.payload_too_large, code: "payload_too_large" };
+      return { status: ERROR_STATUS.payload_too_large, code: "payload_too_large" };
     }
     const event = parseEventBody(body, primary);
     checkAppend(chain, event.envelope, signatureVerdict(event.envelope));
     return { status: 201, event };
   } catch (e) {
     if (!(e instanceof KezError)) throw e;
-    return { status: STATUS[e.code], code: e.code };
+    return { status: ERROR_STATUS[e.code], code: e.code };
   }
 }
