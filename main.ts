@@ -16,12 +16,27 @@
 
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { Appender } from "./lib/append/mod.ts";
-import { type Command, type Config, type LogConfig, parseCommand } from "./lib/config/mod.ts";
+import {
+  type Config,
+  type LogConfig,
+  MIRROR_USAGE,
+  parseMirror,
+  parseServe,
+  USAGE,
+} from "./lib/config/mod.ts";
 import { serve } from "./lib/http/mod.ts";
 import { createLogger, type Logger } from "./lib/log/mod.ts";
 import { defaultPinPath, Follower, UpstreamPin } from "./lib/mirror/mod.ts";
 import { BODY_TIMEOUT_MS } from "./lib/protocol/mod.ts";
-import { Metrics, runMaintenance, VERSION } from "./lib/ops/mod.ts";
+import {
+  CONSOLE,
+  MAINTENANCE_COMMANDS,
+  Metrics,
+  readArgs,
+  type ServerCommand,
+  VERSION,
+} from "./lib/ops/mod.ts";
+import { commandList, findCommand, givesFlag, UsageError } from "./lib/runtime/command_table.ts";
 import { claimDatabase } from "./lib/runtime/db_lock.ts";
 import {
   createLogKey,
@@ -100,9 +115,31 @@ async function removeDatabase(path: string): Promise<void> {
   }
 }
 
+/** The `mirror` command: it serves, so it is the binary's own. */
+const MIRROR_COMMAND: ServerCommand = {
+  name: "mirror",
+  summary: "follow another server's transparency log and serve a verified copy",
+  usage: MIRROR_USAGE,
+  async run(args, { env }) {
+    const mirror = readArgs("mirror", () => parseMirror(args, env));
+    if (mirror.kind === "version") {
+      console.log(`kez-sig-server ${VERSION}`);
+      return 0;
+    }
+    return await serveUntilStopped(mirror.config, mirror);
+  },
+};
+
+/** Every command of the binary, as its help lists them; without one, it serves. */
+const COMMANDS: readonly ServerCommand[] = [MIRROR_COMMAND, ...MAINTENANCE_COMMANDS];
+
+const HELP = `${USAGE}
+Commands:
+${commandList(COMMANDS, 20)}`;
+
 /**
- * Runs the binary: the server until it is told to stop, or one maintenance
- * command.
+ * Runs the binary: the server until it is told to stop, or one command of
+ * its table.
  *
  * @param args the command-line arguments
  * @returns the process exit status: for the server, 0 after a clean stop or
@@ -110,25 +147,49 @@ async function removeDatabase(path: string): Promise<void> {
  *   for a maintenance command, 0 on success, 1 on failure, 2 for a usage error
  */
 export async function main(args: readonly string[]): Promise<number> {
-  let command: Command;
+  const env = (name: string) => Deno.env.get(name);
+  const command = findCommand(COMMANDS, args);
+  if (command === undefined) return await serveOrFail(args, env);
+  const rest = args.slice(1);
+  if (givesFlag(rest, "-h", "--help")) {
+    console.log(command.usage);
+    return 0;
+  }
   try {
-    command = parseCommand(args, (name) => Deno.env.get(name));
+    return await command.run(rest, { env, output: CONSOLE });
+  } catch (e) {
+    if (e instanceof UsageError) {
+      return fail(`${e.message}\nTry 'kez-sig-server ${e.command ?? command.name} --help'.`);
+    }
+    console.error(`kez-sig-server: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+/** No command: the server's own flags, or a word that names no command. */
+async function serveOrFail(
+  args: readonly string[],
+  env: (name: string) => string | undefined,
+): Promise<number> {
+  const first = args[0];
+  if (first !== undefined && !first.startsWith("-")) {
+    return fail(`Unknown command '${first}'\nTry 'kez-sig-server --help'.`);
+  }
+  let serve;
+  try {
+    serve = parseServe(args, env);
   } catch (e) {
     return fail(`${(e as Error).message}\nTry 'kez-sig-server --help'.`);
   }
-  switch (command.kind) {
+  switch (serve.kind) {
     case "help":
-      console.log(command.text);
+      console.log(HELP);
       return 0;
     case "version":
       console.log(`kez-sig-server ${VERSION}`);
       return 0;
     case "serve":
-      return await serveUntilStopped(command.config);
-    case "mirror":
-      return await serveUntilStopped(command.config, command);
-    default:
-      return await runMaintenance(command);
+      return await serveUntilStopped(serve.config);
   }
 }
 

@@ -13,7 +13,7 @@ Deno.test("main: --help and --version exit 0", async (t) => {
       ["--bind", "KEZ_BIND", "--db", "KEZ_DB", "--log-level", "KEZ_LOG", "RUST_LOG"],
       ["--log-format", "KEZ_LOG_FORMAT", "--metrics", "KEZ_METRICS", "--verify-workers"],
       ["KEZ_VERIFY_WORKERS", "--body-timeout", "KEZ_BODY_TIMEOUT"],
-      ["backup <file>", "verify", "stats", "healthcheck"],
+      ["mirror", "backup", "verify", "stats", "healthcheck", "migrate"],
     ].flat();
     for (const word of words) assert.ok(stdout.includes(word), word);
   });

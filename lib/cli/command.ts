@@ -5,9 +5,8 @@
  * @module
  */
 
-import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { ClientOptions, LogVerifier } from "../client/mod.ts";
-import { UsageError } from "./errors.ts";
+import type { TableCommand } from "../runtime/command_table.ts";
 import type { Io } from "./io.ts";
 
 /** What a command needs from its surroundings. */
@@ -32,23 +31,8 @@ export interface Report {
   readonly warnings?: readonly string[];
 }
 
-/** One command of `kez`. */
-export interface Command {
-  /** The words that name it, e.g. `sigchain add`. */
-  readonly name: string;
-  /** One line for the command list. */
-  readonly summary: string;
-  /** The `--help` text. */
-  readonly usage: string;
-  /**
-   * Runs the command.
-   *
-   * @param args the arguments after the command's name
-   * @param ctx the surroundings
-   * @returns the report
-   */
-  run(args: string[], ctx: Context): Promise<Report>;
-}
+/** One command of `kez`: a row of its command table, answering a report. */
+export type Command = TableCommand<Context, Report>;
 
 /**
  * The flags every command takes. `--help` is answered before a command runs.
@@ -64,44 +48,5 @@ export const COMMON_FLAGS = {
   json: { type: "boolean" },
 } as const;
 
-/**
- * Parses a command's arguments strictly, turning every parse error into a
- * usage error, and checks the number of positionals.
- *
- * @param command the command, for messages
- * @param config the `parseArgs` configuration, without `strict`
- * @param names the positional arguments the command requires, in order
- * @returns the parsed flags and positionals
- * @throws {UsageError} for an unknown flag, a missing value, or a missing or extra argument
- *
- * @example
- * ```ts
- * import { COMMON_FLAGS, parseCommand } from "./command.ts";
- * const { values, positionals } = parseCommand("sigchain add", {
- *   args: ["github:jason", "--json"],
- *   options: { ...COMMON_FLAGS },
- *   allowPositionals: true,
- * }, ["subject"]);
- * if (values.json !== true || positionals[0] !== "github:jason") throw new Error("unexpected");
- * ```
- */
-export function parseCommand<T extends ParseArgsConfig>(
-  command: string,
-  config: T,
-  names: readonly string[],
-): ReturnType<typeof parseArgs<T>> {
-  let parsed;
-  try {
-    parsed = parseArgs<T>({ ...config, strict: true });
-  } catch (e) {
-    throw new UsageError((e as Error).message, command);
-  }
-  const count = parsed.positionals.length;
-  if (count < names.length) {
-    throw new UsageError(`Missing argument <${names[count]}>`, command);
-  }
-  if (count > names.length) {
-    throw new UsageError(`Unexpected argument '${parsed.positionals[names.length]}'`, command);
-  }
-  return parsed;
-}
+// The one parser of both binaries' command tables, for every command here.
+export { parseCommandArgs } from "../runtime/command_table.ts";

@@ -6,31 +6,7 @@
  * @module
  */
 
-/**
- * The command line cannot be understood: an unknown command or flag, a
- * missing or extra argument, a malformed secret or URL. Exit status 2.
- *
- * @example
- * ```ts
- * import { UsageError } from "./errors.ts";
- * const e = new UsageError("Missing argument <subject>", "sigchain add");
- * if (e.command !== "sigchain add" || e.name !== "UsageError") throw new Error("unexpected");
- * ```
- */
-export class UsageError extends Error {
-  /** The command whose `--help` explains the usage, or undefined for `kez` itself. */
-  readonly command: string | undefined;
-
-  /**
-   * @param message what is wrong, for people
-   * @param command the command being run, if known
-   */
-  constructor(message: string, command?: string) {
-    super(message);
-    this.name = "UsageError";
-    this.command = command;
-  }
-}
+export { UsageError } from "../runtime/command_table.ts";
 
 /**
  * An expected failure that has no spec code, such as nothing to export.

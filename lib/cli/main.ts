@@ -11,6 +11,7 @@ import { KezError } from "../protocol/mod.ts";
 import type { Command, Context, Report } from "./command.ts";
 import { COMMANDS } from "./commands/mod.ts";
 import { CliError, UsageError } from "./errors.ts";
+import { commandList, findCommand, givesFlag } from "../runtime/command_table.ts";
 import { kezHome } from "./home.ts";
 import { denoIo, type Io } from "./io.ts";
 import { FileLogState } from "./log_files.ts";
@@ -23,7 +24,7 @@ const USAGE = `kez: build, sign, publish, fetch and check KEZ sigchains
 Usage: kez <command> [options]
 
 Commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(18)}${c.summary}`).join("\n")}
+${commandList(COMMANDS)}
 
 Every command takes --help, and --json for machine-readable output.
 The secret comes from --nsec or KEZ_SECRET. Local chains live under KEZ_HOME
@@ -37,30 +38,23 @@ Options:
   -h, --help     print this help
   -V, --version  print the version`;
 
-/** The arguments before `--`: flags after it are positionals. */
-function flags(args: readonly string[]): readonly string[] {
-  const end = args.indexOf("--");
-  return end === -1 ? args : args.slice(0, end);
-}
-
 /** The words that group commands: `kez sigchain add`, `kez log trust`. */
 const GROUPS: readonly string[] = ["identity", "sigchain", "log"];
 
 /** The help of a group: its commands, as `kez --help` lists them. */
 function groupUsage(group: string): string {
-  const commands = COMMANDS.filter((c) => c.name.startsWith(`${group} `));
   return `Usage: kez ${group} <command> [options]
 
 Commands:
-${commands.map((c) => `  ${c.name.padEnd(18)}${c.summary}`).join("\n")}
+${commandList(COMMANDS.filter((c) => c.name.startsWith(`${group} `)))}
 
 Every command takes --help; see 'kez --help' for the rest.`;
 }
 
 function find(args: readonly string[]): Command {
-  const name = args.slice(0, 2).join(" ");
-  const command = COMMANDS.find((c) => c.name === name);
+  const command = findCommand(COMMANDS, args);
   if (command !== undefined) return command;
+  const name = args.slice(0, 2).join(" ");
   if (GROUPS.includes(args[0]!)) {
     throw new UsageError(
       args[1] === undefined ? `Missing ${args[0]} command` : `Unknown command '${name}'`,
@@ -133,8 +127,7 @@ function fail(io: Io, e: Error, json: boolean): number {
  * ```
  */
 export async function main(args: readonly string[], io: Io = denoIo()): Promise<number> {
-  const given = flags(args);
-  const json = given.includes("--json");
+  const json = givesFlag(args, "--json");
   try {
     if (args.length === 0) throw new UsageError("Missing command");
     if (args[0] === "-h" || args[0] === "--help") {
@@ -150,7 +143,7 @@ export async function main(args: readonly string[], io: Io = denoIo()): Promise<
       return 0;
     }
     const command = find(args);
-    if (given.includes("-h") || given.includes("--help")) {
+    if (givesFlag(args, "-h", "--help")) {
       io.out(command.usage);
       return 0;
     }

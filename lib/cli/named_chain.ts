@@ -6,7 +6,7 @@
  */
 
 import type { Sigchain } from "../protocol/mod.ts";
-import { COMMON_FLAGS, parseCommand } from "./command.ts";
+import { COMMON_FLAGS, parseCommandArgs } from "./command.ts";
 import { kezHome } from "./home.ts";
 import { primaryFrom } from "./key_args.ts";
 import { loadLocalChain } from "./local_chain.ts";
@@ -36,7 +36,7 @@ export async function namedChain(
   args: string[],
   env: (name: string) => string | undefined,
 ): Promise<{ primary: string; chain: Sigchain }> {
-  const { values } = parseCommand(command, {
+  const { values } = parseCommandArgs(command, {
     args,
     options: { ...COMMON_FLAGS, primary: { type: "string" }, nsec: { type: "string" } },
   }, []);

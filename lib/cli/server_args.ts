@@ -5,7 +5,7 @@
  * @module
  */
 
-import { COMMON_FLAGS, parseCommand } from "./command.ts";
+import { COMMON_FLAGS, parseCommandArgs } from "./command.ts";
 import { primaryFrom } from "./key_args.ts";
 import { serverFrom } from "./sources.ts";
 
@@ -31,7 +31,7 @@ export function serverArgs(
   args: string[],
   env: (name: string) => string | undefined,
 ): { server: string; primary: string } {
-  const { values } = parseCommand(command, {
+  const { values } = parseCommandArgs(command, {
     args,
     options: {
       ...COMMON_FLAGS,

@@ -12,7 +12,6 @@ import { defaultLogKeyPath } from "../store/log_key.ts";
 import { isPostgresUrl } from "../store/pg_url.ts";
 import { isKeyName } from "../tlog/mod.ts";
 import { DEFAULTS } from "./defaults.ts";
-import { USAGE } from "./usage.ts";
 import { BODY_TIMEOUT_MS } from "../protocol/mod.ts";
 
 /** Everything the server is told at start. */
@@ -52,7 +51,7 @@ export interface LogConfig {
 
 /** What the server's command line asks for. */
 export type ServeCommand =
-  | { readonly kind: "help"; readonly text: string }
+  | { readonly kind: "help" }
   | { readonly kind: "version" }
   | { readonly kind: "serve"; readonly config: Config };
 
@@ -107,7 +106,7 @@ export function parseServe(args: readonly string[], env: Env): ServeCommand {
     strict: true,
     allowPositionals: false,
   });
-  if (values.help) return { kind: "help", text: USAGE };
+  if (values.help) return { kind: "help" };
   if (values.version) return { kind: "version" };
   return { kind: "serve", config: serveConfig(values, env) };
 }

@@ -1,19 +1,18 @@
 /**
- * The command line: server configuration from flags, environment variables
- * and their defaults (spec §9), and the maintenance commands.
+ * The server's configuration from flags, environment variables and their
+ * defaults (spec §9), the `mirror` command's flags, and the help texts.
  *
  * @example
  * ```ts
- * import { parseCommand } from "./mod.ts";
- * if (parseCommand(["--help"], () => undefined).kind !== "help") throw new Error("help");
- * if (parseCommand(["stats"], () => undefined).kind !== "stats") throw new Error("stats");
+ * import { parseServe } from "./mod.ts";
+ * if (parseServe(["--help"], () => undefined).kind !== "help") throw new Error("help");
  * ```
  *
  * @module
  */
 
 export * from "./bind.ts";
-export * from "./command.ts";
 export * from "./config.ts";
 export * from "./defaults.ts";
+export * from "./mirror_command.ts";
 export * from "./usage.ts";

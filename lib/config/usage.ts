@@ -1,15 +1,18 @@
 /**
- * The `--help` texts of the server, of the `mirror` command and of each
- * maintenance command.
+ * The `--help` texts of the server and of the `mirror` command, and the
+ * option lines the maintenance commands share. The binary adds its command
+ * list to the server's, from its command table.
  *
  * @module
  */
 
 import { DEFAULTS } from "./defaults.ts";
 
-const DB_OPTION =
+/** The help line of `--db`, which the server and its maintenance commands share. */
+export const DB_OPTION: string =
   `  --db <path>           SQLite database file    (env KEZ_DB; default ${DEFAULTS.db})`;
-const HELP_OPTION = `  -h, --help            print this help and exit`;
+/** The help line of `--help`. */
+export const HELP_OPTION: string = `  -h, --help            print this help and exit`;
 
 /** The server's options, which the mirror takes too. */
 const SERVE_OPTION_LINES =
@@ -38,7 +41,7 @@ ${DB_OPTION}
 ${HELP_OPTION}
   -V, --version         print the version and exit`;
 
-/** The `--help` text of the server. */
+/** The `--help` text of the server, but for its command list. */
 export const USAGE = `kez-sig-server: the KEZ sigchain server
 
 Usage: kez-sig-server [options]             serve the API
@@ -48,14 +51,6 @@ Usage: kez-sig-server [options]             serve the API
 
 Options:
 ${SERVE_OPTION_LINES}
-
-Commands:
-  mirror                follow another server's transparency log and serve a verified copy
-  backup <file>         write a verified copy of the database, safe while the server runs
-  verify                re-check every stored chain and hash; exit 1 on a problem
-  stats                 count chains and events by op and algorithm; the database size
-  healthcheck           ask a running server's /v1/healthz; exit 0 when healthy, else 1
-  migrate               copy a SQLite database and its log into an empty PostgreSQL one
 `;
 
 /** The `--help` text of the `mirror` command. */
@@ -78,71 +73,3 @@ Options:
                         (env KEZ_POLL_INTERVAL; default 1000)
 ${SERVE_OPTION_LINES}
 `;
-
-/** The `--help` text of each maintenance command. */
-export const COMMAND_USAGE = {
-  backup: `Usage: kez-sig-server backup <file> [--db <path>] [--log-key <path>]
-
-Writes a consistent copy of the database to <file>, which must not exist, while
-the server may be running (SQLite's online backup, in one read snapshot), then
-checks the copy: integrity, schema, and its events against the database. Then
-copies the transparency log's key file beside it, as <file>-log.key (mode 0600):
-a restore needs both. Exit 0 when the copy and its key are written and checked,
-1 when either is not (the copy of a database with a log but no key file is kept,
-and the missing key named), 2 for a usage error.
-
-Options:
-${DB_OPTION}
-  --log-key <path>      the log's key file, as the server has it
-                        (env KEZ_LOG_KEY; default: <db>-log.key)
-${HELP_OPTION}
-`,
-  verify: `Usage: kez-sig-server verify [--db <path>]
-
-Re-validates every stored chain from seq 0 with the protocol core: structure,
-links, signatures and ops, the stored hash of every event, and that every stored
-line is canonical JSON. Reads through a read-only connection, chain by chain, so
-it is safe on a live database. Prints each problem (primary and seq) and a
-summary. Exit 0 when there is no problem, 1 when there is one or the database
-cannot be read, 2 for a usage error.
-
-Options:
-${DB_OPTION}
-${HELP_OPTION}
-`,
-  stats: `Usage: kez-sig-server stats [--db <path>]
-
-Prints the number of chains and events, the events by op and by signature
-algorithm, and the size of the database files, from a read-only connection.
-
-Options:
-${DB_OPTION}
-${HELP_OPTION}
-`,
-  migrate: `Usage: kez-sig-server migrate --from <path> --to <postgres-url>
-
-Copies a SQLite database, its chains and its transparency log with its last
-signed checkpoint, into an empty PostgreSQL database in one transaction, then
-checks the copy: every leaf hashed again from its line, and the tree's root the
-SQLite log's. Start the servers on PostgreSQL with the SQLite file's log key
-(--log-key <path>-log.key). Exit 0 when copied and checked, 1 when not (nothing
-is left in PostgreSQL), 2 for a usage error.
-
-Options:
-  --from <path>         the SQLite database file (a server may be running on it)
-  --to <url>            postgres://user@host:port/name, a database without events
-${HELP_OPTION}
-`,
-  healthcheck: `Usage: kez-sig-server healthcheck [--url <url>] [--bind <host:port>]
-
-Asks a running server's health route and exits 0 when it answers 200
-{"status":"ok"} within 5 seconds, else 1. For HEALTHCHECK in images with no
-shell or curl.
-
-Options:
-  --url <url>           the health URL (default: /v1/healthz on the --bind address,
-                        with 0.0.0.0 and :: read as the loopback address)
-  --bind <host:port>    the server's address   (env KEZ_BIND; default ${DEFAULTS.bind})
-${HELP_OPTION}
-`,
-} as const;

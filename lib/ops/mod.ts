@@ -1,6 +1,7 @@
 /**
  * Operations: metrics and the maintenance commands
- * (online backup, a full audit of the database, statistics, a health check).
+ * (online backup, a full audit of the database, statistics, a health check,
+ * a migration to PostgreSQL), each a row of the binary's command table.
  *
  * @example
  * ```ts
@@ -12,9 +13,15 @@
  * @module
  */
 
+export * from "./backup_command.ts";
 export * from "./healthcheck.ts";
+export * from "./healthcheck_command.ts";
 export * from "./maintenance.ts";
 export * from "./metrics.ts";
+export * from "./migrate_command.ts";
 export * from "./request_series.ts";
+export * from "./server_command.ts";
+export * from "./stats_command.ts";
+export * from "./verify_command.ts";
 export * from "./verify_database.ts";
 export * from "./version.ts";

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { parseCommand } from "../../lib/config/mod.ts";
+import { parseServe } from "../../lib/config/mod.ts";
 
 const URL = "postgres://kez@127.0.0.1:5432/kez";
 
 function serve(args: string[], env: Record<string, string> = {}) {
-  const command = parseCommand(args, (name) => env[name]);
+  const command = parseServe(args, (name) => env[name]);
   assert.equal(command.kind, "serve");
   return command.kind === "serve" ? command.config : undefined!;
 }
@@ -26,19 +26,19 @@ Deno.test("config: --db and KEZ_DB take a PostgreSQL URL", async (t) => {
     assert.equal(serve(["--db", "postgres.db"]).db, "postgres.db");
   });
   await t.step("without a key file every server would sign with its own: refused", () => {
-    assert.throws(() => parseCommand(["--db", URL], () => undefined), /--log-key/);
+    assert.throws(() => parseServe(["--db", URL], () => undefined), /--log-key/);
   });
   await t.step("the log cannot be turned off, nor re-keyed", () => {
     assert.throws(
       () =>
-        parseCommand(
+        parseServe(
           ["--db", URL, "--log-key", "/k", "--transparency-log", "false"],
           () => undefined,
         ),
       /transparency log off/,
     );
     assert.throws(
-      () => parseCommand(["--db", URL, "--log-key", "/k", "--new-log-key"], () => undefined),
+      () => parseServe(["--db", URL, "--log-key", "/k", "--new-log-key"], () => undefined),
       /--new-log-key/,
     );
   });

@@ -1,33 +1,43 @@
 import assert from "node:assert/strict";
-import { type Command, parseCommand } from "../../lib/config/mod.ts";
+import { type Env, parseServe } from "../../lib/config/mod.ts";
+import { parseBackupArgs, parseDatabaseArgs, parseHealthcheckArgs } from "../../lib/ops/mod.ts";
 import { SHUTDOWN_GRACE_MS } from "../../main.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const read = (path: string) => Deno.readTextFileSync(new URL(path, ROOT));
 
-/** Parses a command line as the binary does, noting every environment variable it reads. */
-function parse(args: string[], env: Record<string, string>): { command: Command; read: string[] } {
+/** Runs a parser of the binary's, noting every environment variable it reads. */
+function reading<T>(
+  env: Record<string, string>,
+  parse: (env: Env) => T,
+): { value: T; read: string[] } {
   const names: string[] = [];
-  const command = parseCommand(args, (name) => {
+  const value = parse((name) => {
     names.push(name);
     return env[name];
   });
-  return { command, read: names };
+  return { value, read: names };
 }
 
 /** The variables the binary reads, for the server and every maintenance command. */
 function knownVariables(): Set<string> {
   const known = new Set<string>();
-  for (const args of [[], ["backup", "x"], ["verify"], ["stats"], ["healthcheck"]]) {
-    for (const name of parse(args, {}).read) known.add(name);
+  const parsers: ((env: Env) => unknown)[] = [
+    (env) => parseServe([], env),
+    (env) => parseBackupArgs(["x"], env),
+    (env) => parseDatabaseArgs("verify", [], env),
+    (env) => parseHealthcheckArgs([], env),
+  ];
+  for (const parse of parsers) {
+    for (const name of reading({}, parse).read) known.add(name);
   }
   return known;
 }
 
 function serveConfig(args: string[], env: Record<string, string>) {
-  const { command } = parse(args, env);
+  const command = parseServe(args, (name) => env[name]);
   assert.equal(command.kind, "serve");
-  return command.config;
+  return command.kind === "serve" ? command.config : undefined!;
 }
 
 /** Dockerfile instructions, continuation lines joined, comments dropped. */
@@ -124,12 +134,13 @@ Deno.test("artifacts: the Dockerfile uses only the binary's flags and variables"
   });
   await t.step("HEALTHCHECK runs the binary's healthcheck on that port", () => {
     const healthcheck = all("HEALTHCHECK")[0]!;
-    const [exec, ...args] = JSON.parse(healthcheck.slice(healthcheck.indexOf("CMD") + 3));
+    const [exec, command, ...args] = JSON.parse(
+      healthcheck.slice(healthcheck.indexOf("CMD") + 3),
+    );
     assert.equal(exec, binary);
-    const { command } = parse(args, env);
-    assert.equal(command.kind, "healthcheck");
+    assert.equal(command, "healthcheck");
     assert.equal(
-      command.kind === "healthcheck" && command.url,
+      parseHealthcheckArgs(args, (name) => env[name]),
       `http://127.0.0.1:${port}/v1/healthz`,
     );
   });
@@ -219,9 +230,8 @@ Deno.test("artifacts: the systemd units use only the binary's flags, hardened", 
     const words = (line.replace(/'$/, "").match(/"[^"]*"|\S+/g) ?? []).map((w) =>
       w.replaceAll('"', "")
     );
-    const { command } = parse(words, {});
-    assert.equal(command.kind, "backup");
-    if (command.kind !== "backup") return;
+    assert.equal(words[0], "backup");
+    const command = parseBackupArgs(words.slice(1), () => undefined);
     assert.equal(command.db, config.db);
     assert.ok(command.file.startsWith(`${state}/backups/`), command.file);
     assert.deepEqual(backup.get("User"), ["kez-sig-server"], "the server unit's dynamic user");

@@ -249,7 +249,7 @@ Deno.test("maintenance commands: usage errors exit 2, unusable databases 1", asy
     await Deno.writeTextFile(text, "not a database");
     const cases: [string, string[], number, RegExp][] = [
       ["an unknown command", ["restore"], 2, /Unknown command 'restore'/],
-      ["backup without a file", ["backup"], 2, /expected one backup file/],
+      ["backup without a file", ["backup"], 2, /Missing argument <file>/],
       ["an argument verify does not take", ["verify", "x"], 2, /Unexpected argument 'x'/],
       ["a flag stats does not take", ["stats", "--url", "x"], 2, /Unknown option '--url'/],
       ["a bad healthcheck URL", ["healthcheck", "--url", "::"], 2, /Cannot parse URL/],

@@ -5,7 +5,7 @@
  */
 
 import { encodeSecret, generateKey, primaryOfKey } from "../../client/mod.ts";
-import { type Command, COMMON_FLAGS, parseCommand } from "../command.ts";
+import { type Command, COMMON_FLAGS, parseCommandArgs } from "../command.ts";
 import { UsageError } from "../errors.ts";
 
 const NAME = "identity new";
@@ -41,7 +41,7 @@ Options:
   --json        print {"primary", "secret"}
   -h, --help    print this help`,
   run(args) {
-    const { values } = parseCommand(NAME, {
+    const { values } = parseCommandArgs(NAME, {
       args,
       options: { ...COMMON_FLAGS, alg: { type: "string" } },
     }, []);

@@ -7,7 +7,7 @@
 
 import { encodeBase64 } from "../../tlog/mod.ts";
 import { monitorLog, serverBase } from "../../client/mod.ts";
-import { type Command, COMMON_FLAGS, parseCommand } from "../command.ts";
+import { type Command, COMMON_FLAGS, parseCommandArgs } from "../command.ts";
 import { kezHome } from "../home.ts";
 import { loadMonitorState, saveMonitorState } from "../monitor_files.ts";
 import { serverFrom } from "../sources.ts";
@@ -56,7 +56,7 @@ Options:
   --json          print {"server", "key", "size", "root", "from", "chains", "findings"}
   -h, --help      print this help`,
   async run(args, ctx) {
-    const { values } = parseCommand(NAME, {
+    const { values } = parseCommandArgs(NAME, {
       args,
       options: { ...COMMON_FLAGS, server: { type: "string" } },
     }, []);

@@ -6,7 +6,7 @@
 
 import { KezClient } from "../../client/mod.ts";
 import { KezError, parsePrimary } from "../../protocol/mod.ts";
-import { type Command, COMMON_FLAGS, parseCommand } from "../command.ts";
+import { type Command, COMMON_FLAGS, parseCommandArgs } from "../command.ts";
 import { UsageError } from "../errors.ts";
 import { serverFrom } from "../sources.ts";
 
@@ -56,7 +56,7 @@ Options:
   --json          print {"server", "primary", "seq", "index", "proof", "event"}
   -h, --help      print this help`,
   async run(args, ctx) {
-    const { values, positionals } = parseCommand(NAME, {
+    const { values, positionals } = parseCommandArgs(NAME, {
       args,
       options: {
         ...COMMON_FLAGS,

@@ -6,7 +6,7 @@
 
 import { serverBase } from "../../client/mod.ts";
 import { formatVerifierKey, parseVerifierKey } from "../../tlog/mod.ts";
-import { type Command, COMMON_FLAGS, parseCommand } from "../command.ts";
+import { type Command, COMMON_FLAGS, parseCommandArgs } from "../command.ts";
 import { UsageError } from "../errors.ts";
 import { kezHome } from "../home.ts";
 import { FileLogState } from "../log_files.ts";
@@ -55,7 +55,7 @@ Options:
   --json          print {"server", "key", "pinned", "replaced"}
   -h, --help      print this help`,
   async run(args, ctx) {
-    const { values, positionals } = parseCommand(NAME, {
+    const { values, positionals } = parseCommandArgs(NAME, {
       args,
       options: { ...COMMON_FLAGS, server: { type: "string" } },
       allowPositionals: true,

@@ -14,7 +14,7 @@ import {
   parseVerifierKey,
   type VerifierKey,
 } from "../../tlog/mod.ts";
-import { type Command, COMMON_FLAGS, parseCommand } from "../command.ts";
+import { type Command, COMMON_FLAGS, parseCommandArgs } from "../command.ts";
 import { CliError, UsageError } from "../errors.ts";
 import { kezHome } from "../home.ts";
 import { trustedKeys } from "../log_files.ts";
@@ -100,7 +100,7 @@ Options:
                   or {"valid": false, "reason"}
   -h, --help      print this help`,
   async run(args, ctx) {
-    const { values, positionals } = parseCommand(NAME, {
+    const { values, positionals } = parseCommandArgs(NAME, {
       args,
       options: { ...COMMON_FLAGS, event: { type: "string" }, key: { type: "string" } },
       allowPositionals: true,

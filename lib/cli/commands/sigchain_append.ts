@@ -7,7 +7,7 @@
 
 import { appendEvent, primaryOfKey } from "../../client/mod.ts";
 import type { Op } from "../../protocol/mod.ts";
-import { type Command, COMMON_FLAGS, parseCommand } from "../command.ts";
+import { type Command, COMMON_FLAGS, parseCommandArgs } from "../command.ts";
 import { kezHome } from "../home.ts";
 import { secretFrom } from "../key_args.ts";
 import { loadLocalChain, saveLocalChain } from "../local_chain.ts";
@@ -40,7 +40,7 @@ Environment:
   KEZ_SECRET      the secret, when --nsec is not given
   KEZ_HOME        where local chains live (default $XDG_DATA_HOME/kez, else ~/.local/share/kez)`,
     async run(args, ctx) {
-      const { values, positionals } = parseCommand(name, {
+      const { values, positionals } = parseCommandArgs(name, {
         args,
         options: { ...COMMON_FLAGS, nsec: { type: "string" } },
         allowPositionals: true,

@@ -5,7 +5,7 @@
  */
 
 import { checkSubject } from "../../client/mod.ts";
-import { type Command, COMMON_FLAGS, parseCommand } from "../command.ts";
+import { type Command, COMMON_FLAGS, parseCommandArgs } from "../command.ts";
 import { verdictLine } from "../format.ts";
 import { kezHome } from "../home.ts";
 import { primaryFrom } from "../key_args.ts";
@@ -47,7 +47,7 @@ Options:
   --json               print {"primary", "subject", "active", "length", "head", "verdicts"}
   -h, --help           print this help`,
   async run(args, ctx) {
-    const { values, positionals } = parseCommand(NAME, {
+    const { values, positionals } = parseCommandArgs(NAME, {
       args,
       options: {
         ...COMMON_FLAGS,

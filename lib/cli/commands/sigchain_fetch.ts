@@ -7,7 +7,7 @@
 
 import { describeFork, fetchChain } from "../../client/mod.ts";
 import { parsePrimary } from "../../protocol/mod.ts";
-import { type Command, COMMON_FLAGS, parseCommand } from "../command.ts";
+import { type Command, COMMON_FLAGS, parseCommandArgs } from "../command.ts";
 import { UsageError } from "../errors.ts";
 import { stateLines, summary, verdictLine } from "../format.ts";
 import { sourcesFrom } from "../sources.ts";
@@ -50,7 +50,7 @@ Options:
   --json               print {"primary", "verdicts", "fork", "chain"}
   -h, --help           print this help`,
   async run(args, ctx) {
-    const { values, positionals } = parseCommand(NAME, {
+    const { values, positionals } = parseCommandArgs(NAME, {
       args,
       options: {
         ...COMMON_FLAGS,

@@ -6,7 +6,7 @@
 
 import { decodeUtf8 } from "../../client/mod.ts";
 import { KezError, Sigchain } from "../../protocol/mod.ts";
-import { type Command, COMMON_FLAGS, parseCommand } from "../command.ts";
+import { type Command, COMMON_FLAGS, parseCommandArgs } from "../command.ts";
 import { stateLines, summary } from "../format.ts";
 
 const NAME = "sigchain verify";
@@ -39,7 +39,7 @@ Options:
               or {"valid": false, "reason"}
   -h, --help  print this help`,
   async run(args, ctx) {
-    const { positionals } = parseCommand(NAME, {
+    const { positionals } = parseCommandArgs(NAME, {
       args,
       options: { ...COMMON_FLAGS },
       allowPositionals: true,
