@@ -1,6 +1,7 @@
 /**
  * Small helpers for running on Deno that more than one part of the project
- * needs: finding a worker's module, and writing a file atomically.
+ * needs: finding a worker's module, writing a file atomically, and the command
+ * table both binaries read their command line with.
  *
  * @example
  * ```ts
@@ -13,3 +14,4 @@
 
 export * from "./worker_module.ts";
 export * from "./atomic_write.ts";
+export * from "./command_table.ts";
