@@ -10,6 +10,7 @@ import { verdictLine } from "../format.ts";
 import { kezHome } from "../home.ts";
 import { primaryFrom } from "../key_args.ts";
 import { localChainPath } from "../local_chain.ts";
+import { CHANNEL_FLAGS, channelArgs } from "../channel_flags.ts";
 import { fileSource, sourcesFrom } from "../sources.ts";
 
 const NAME = "sigchain check";
@@ -55,16 +56,21 @@ Options:
         nsec: { type: "string" },
         server: { type: "string", multiple: true },
         source: { type: "string", multiple: true },
+        ...CHANNEL_FLAGS,
       },
       allowPositionals: true,
     }, ["subject"]);
     const subject = positionals[0]!;
+    const { channels, sourceTimeout } = channelArgs(values, ctx.client.signal, NAME);
     const primary = primaryFrom(values, ctx.io.env, NAME);
-    let sources = sourcesFrom(values.server ?? [], values.source ?? [], NAME);
+    let sources = sourcesFrom(values.server ?? [], values.source ?? [], NAME, channels);
     if (sources.length === 0) {
       sources = [fileSource(localChainPath(kezHome(ctx.io.env), primary), "local chain")];
     }
-    const { active, chain, verdicts } = await checkSubject(primary, subject, sources, ctx.client);
+    const { active, chain, verdicts } = await checkSubject(primary, subject, sources, {
+      ...ctx.client,
+      sourceTimeout,
+    });
     return {
       code: active ? 0 : 1,
       lines: [`${subject} is ${active ? "active" : "not active"} for ${primary}`],

@@ -10,6 +10,7 @@ import { parsePrimary } from "../../protocol/mod.ts";
 import { type Command, COMMON_FLAGS, parseCommand } from "../command.ts";
 import { UsageError } from "../errors.ts";
 import { stateLines, summary, verdictLine } from "../format.ts";
+import { CHANNEL_FLAGS, channelArgs } from "../channel_flags.ts";
 import { sourcesFrom } from "../sources.ts";
 
 const NAME = "sigchain fetch";
@@ -56,15 +57,20 @@ Options:
         ...COMMON_FLAGS,
         server: { type: "string", multiple: true },
         source: { type: "string", multiple: true },
+        ...CHANNEL_FLAGS,
       },
       allowPositionals: true,
     }, ["primary"]);
+    const { channels, sourceTimeout } = channelArgs(values, ctx.client.signal, NAME);
     const primary = parsePrimary(positionals[0]!).text;
-    const sources = sourcesFrom(values.server ?? [], values.source ?? [], NAME);
+    const sources = sourcesFrom(values.server ?? [], values.source ?? [], NAME, channels);
     if (sources.length === 0) {
       throw new UsageError("Missing source: give --server or --source", NAME);
     }
-    const { chain, fork, verdicts } = await fetchChain(primary, sources, ctx.client);
+    const { chain, fork, verdicts } = await fetchChain(primary, sources, {
+      ...ctx.client,
+      sourceTimeout,
+    });
     const lines = verdicts.map(verdictLine);
     const json = { primary, verdicts, fork, chain: chain === null ? null : summary(chain) };
     if (fork !== null) return { code: 1, lines: [...lines, `Result: ${describeFork(fork)}`], json };
