@@ -25,6 +25,7 @@ export const CHANNEL_FLAGS = {
   timeout: { type: "string" },
   "github-api": { type: "string" },
   nameserver: { type: "string" },
+  relay: { type: "string", multiple: true },
 } as const;
 
 /** The parsed channel flags. */
@@ -32,6 +33,7 @@ export interface ChannelFlags {
   readonly timeout?: string | undefined;
   readonly "github-api"?: string | undefined;
   readonly nameserver?: string | undefined;
+  readonly relay?: string[] | undefined;
 }
 
 /** What the channel flags come to. */
@@ -48,6 +50,8 @@ export interface ChannelArgs {
  * @param flags the parsed flags
  * @param signal the command's own signal, which ends every request
  * @param command the command, for messages
+ * @param env reads an environment variable: `KEZ_NOSTR_RELAYS`, the relays
+ *   (comma-separated) when no `--relay` is given
  * @returns the channels' options and each source's time
  * @throws {UsageError} for a timeout that is not a positive number of seconds, or a bad URL
  *
@@ -62,6 +66,7 @@ export function channelArgs(
   flags: ChannelFlags,
   signal: AbortSignal | undefined,
   command: string,
+  env: (name: string) => string | undefined = () => undefined,
 ): ChannelArgs {
   const seconds = flags.timeout === undefined ? DEFAULT_SOURCE_TIMEOUT : Number(flags.timeout);
   if (!Number.isFinite(seconds) || seconds <= 0) {
@@ -77,8 +82,9 @@ export function channelArgs(
   const nameServer = flags.nameserver === undefined
     ? undefined
     : nameServerFrom(flags.nameserver, command);
+  const relays = flags.relay ?? (env("KEZ_NOSTR_RELAYS") ?? "").split(",").filter((r) => r !== "");
   return {
-    channels: { signal, githubApi: api, resolveTxt: denoResolveTxt(nameServer) },
+    channels: { signal, githubApi: api, resolveTxt: denoResolveTxt(nameServer), relays },
     sourceTimeout: Math.round(seconds * 1000),
   };
 }

@@ -1,6 +1,6 @@
 /**
  * Publishing a local chain to a channel: a file to upload for `web:`, a gist
- * for `gist:`, the TXT record to add for `dns:`.
+ * for `gist:`, the TXT record to add for `dns:`, a signed event for `nostr:`.
  *
  * @module
  */
@@ -9,12 +9,15 @@ import {
   CHAIN_FILE,
   type ChannelOptions,
   encodeCompactBundle,
+  KezError,
+  nostrTarget,
   parseChannel,
   publishGist,
+  publishNostr,
   txtRecord,
   wellKnownUrl,
 } from "../client/mod.ts";
-import type { Sigchain } from "../protocol/mod.ts";
+import type { Sigchain, SigningKey } from "../protocol/mod.ts";
 import { writeFileAtomic } from "../runtime/mod.ts";
 import { UsageError } from "./errors.ts";
 
@@ -26,6 +29,8 @@ export interface PublishContext {
   readonly env: (name: string) => string | undefined;
   /** Where `web:` writes its file. */
   readonly out?: string | undefined;
+  /** The chain's key, which signs the `nostr:` event. */
+  readonly key?: SigningKey | undefined;
 }
 
 /** What one channel did. */
@@ -140,5 +145,43 @@ export async function publishTo(
         json: { target, record, hint },
       };
     }
+    case "nostr":
+      return await publishToNostr(target, value, chain, ctx);
   }
+}
+
+async function publishToNostr(
+  target: string,
+  value: string,
+  chain: Sigchain,
+  ctx: PublishContext,
+): Promise<Published> {
+  const { npub, relays } = nostrTarget(value, ctx.channels.relays ?? []);
+  if (chain.primary.startsWith("nostr:") && `nostr:${npub}` !== chain.primary) {
+    throw new KezError(
+      "wrong_primary",
+      `Cannot publish to ${target}: a chain goes to nostr under its own key, ${chain.primary}`,
+    );
+  }
+  const bundle = await encodeCompactBundle(chain.toJsonl());
+  const answers = await publishNostr(ctx.key!, bundle, relays, ctx.channels.signal);
+  const lines = answers.map((a) =>
+    `${target}: ${a.relay}: ${a.ok ? "accepted" : "refused"}${a.message ? `: ${a.message}` : ""}`
+  );
+  if (!answers.some((a) => a.ok)) {
+    throw new KezError(
+      "unavailable",
+      `Cannot publish to ${target}: no relay accepted the event (${
+        answers.map((a) => `${a.relay}: ${a.message}`).join("; ")
+      })`,
+    );
+  }
+  return {
+    target,
+    lines: [
+      `${target}: signed a kind 30078 event of ${chain.length} event(s), ${bundle.length} bytes`,
+      ...lines,
+    ],
+    json: { target, length: chain.length, relays: answers },
+  };
 }

@@ -132,7 +132,8 @@ function loadInTime(
 function statusOf(e: unknown): "invalid" | "unreachable" | "not_found" {
   if (!(e instanceof KezError)) return "unreachable";
   if (e.code === "not_found") return "not_found";
-  return e.code === "invalid_json" || e.code === "payload_too_large" ? "invalid" : "unreachable";
+  const invalid = ["invalid_json", "invalid_signature", "payload_too_large"];
+  return invalid.includes(e.code) ? "invalid" : "unreachable";
 }
 
 /** The last line as an event, or null when there is none or it is invalid (then so is the copy). */
@@ -186,9 +187,10 @@ export async function fetchChain(
       // server's failures are all KezErrors, any other is the caller's own
       // (where it keeps the log's state, say).
       if (e instanceof LogAlarm || (source.kind === "server" && !(e instanceof KezError))) throw e;
-      // A copy that arrived but is not UTF-8, not a bundle or too large is
-      // invalid; a source that says it holds none is not found; any other
-      // failure, a reader's included, means no copy arrived.
+      // A copy that arrived but is not UTF-8, not a bundle, too large, or in
+      // a nostr event whose signature fails, is invalid; a source that says
+      // it holds none is not found; any other failure, a reader's included,
+      // means no copy arrived.
       return {
         source: name,
         status: statusOf(e),

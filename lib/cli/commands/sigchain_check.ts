@@ -61,7 +61,7 @@ Options:
       allowPositionals: true,
     }, ["subject"]);
     const subject = positionals[0]!;
-    const { channels, sourceTimeout } = channelArgs(values, ctx.client.signal, NAME);
+    const { channels, sourceTimeout } = channelArgs(values, ctx.client.signal, NAME, ctx.io.env);
     const primary = primaryFrom(values, ctx.io.env, NAME);
     let sources = sourcesFrom(values.server ?? [], values.source ?? [], NAME, channels);
     if (sources.length === 0) {

@@ -61,7 +61,7 @@ Options:
       },
       allowPositionals: true,
     }, ["primary"]);
-    const { channels, sourceTimeout } = channelArgs(values, ctx.client.signal, NAME);
+    const { channels, sourceTimeout } = channelArgs(values, ctx.client.signal, NAME, ctx.io.env);
     const primary = parsePrimary(positionals[0]!).text;
     const sources = sourcesFrom(values.server ?? [], values.source ?? [], NAME, channels);
     if (sources.length === 0) {

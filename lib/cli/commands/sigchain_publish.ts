@@ -11,7 +11,7 @@ import { CHANNEL_FLAGS, channelArgs } from "../channel_flags.ts";
 import { checkTarget, type Published, publishTo } from "../channel_publish.ts";
 import { CliError, UsageError } from "../errors.ts";
 import { kezHome } from "../home.ts";
-import { primaryFrom } from "../key_args.ts";
+import { primaryFrom, secretFrom } from "../key_args.ts";
 import { loadLocalChain } from "../local_chain.ts";
 import { serverFrom } from "../sources.ts";
 
@@ -48,15 +48,21 @@ Each --to puts the whole chain on another channel (docs/channels.md):
   gist:<user>    with GITHUB_TOKEN, creates or updates the user's public gist
                  holding kez-sigchain.jsonl; without it, prints the steps
   dns:<domain>   prints the TXT record to add at _kez-chain.<domain>
+  nostr:<npub>[@wss://relay,…]
+                 signs a NIP-78 event (kind 30078, d tag kez-sigchain) holding
+                 the compact chain with the chain's own key, and sends it to
+                 each relay (else --relay, else KEZ_NOSTR_RELAYS); it needs the
+                 secret, and an Ed25519 chain cannot go there (no nostr key)
 
 With one target, its failure is the error; with several, each gets a line,
 a failed one 'TARGET: failed: reason', and the exit status is 1.
 
 Options:
   --server <URL>      the kez-sig-server, e.g. http://localhost:7878
-  --to <CHANNEL>      web:<domain>, gist:<user> or dns:<domain> (repeatable)
+  --to <CHANNEL>      web:<domain>, gist:<user>, dns:<domain>, nostr:<npub> (repeatable)
   --out <DIR>         where web: writes kez-sigchain.jsonl
   --github-api <URL>  GitHub's REST API (default https://api.github.com)
+  --relay <URL>       a nostr relay, wss://… (repeatable)
   --timeout <SECONDS> the most one target may take (default 15)
   --nsec <secret>     the secret, to name the primary by; else KEZ_SECRET
   --primary <P>       the chain's primary
@@ -82,7 +88,11 @@ Options:
     const server = values.server === undefined ? undefined : serverFrom(values.server, NAME);
     for (const target of targets) checkTarget(target, values.out, NAME);
     const primary = primaryFrom(values, ctx.io.env, NAME);
-    const { channels, sourceTimeout } = channelArgs(values, ctx.client.signal, NAME);
+    // Only nostr: signs anything: its event, with the chain's own key.
+    const key = targets.some((t) => t.startsWith("nostr:"))
+      ? secretFrom(values, ctx.io.env, NAME)
+      : undefined;
+    const { channels, sourceTimeout } = channelArgs(values, ctx.client.signal, NAME, ctx.io.env);
     const chain = await loadLocalChain(kezHome(ctx.io.env), primary);
     if (targets.length > 0 && chain.length === 0) {
       throw new CliError(`Cannot publish chain: there are no local events for ${primary}`);
@@ -118,6 +128,7 @@ Options:
           channels: { ...channels, signal },
           env: ctx.io.env,
           out: values.out,
+          key,
         });
         lines.push(...done.lines);
         results.push(done.json);

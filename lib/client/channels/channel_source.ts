@@ -10,10 +10,11 @@ import type { ChainSource } from "../fetch_chain.ts";
 import type { FetchFn } from "../http.ts";
 import { dnsSource, type ResolveTxt } from "./dns_channel.ts";
 import { gistSource } from "./gist_channel.ts";
+import { nostrSources } from "./nostr_channel.ts";
 import { webSource } from "./web_channel.ts";
 
 /** The channels, by the scheme that names them. */
-export const CHANNEL_SCHEMES = ["web", "gist", "dns"] as const;
+export const CHANNEL_SCHEMES = ["web", "gist", "dns", "nostr"] as const;
 
 /** A channel's scheme. */
 export type ChannelScheme = typeof CHANNEL_SCHEMES[number];
@@ -28,6 +29,8 @@ export interface ChannelOptions {
   readonly githubApi?: string | undefined;
   /** Resolves TXT records, for `dns:`; without it a `dns:` source is refused. */
   readonly resolveTxt?: ResolveTxt | undefined;
+  /** The relays of a `nostr:` source that names none. */
+  readonly relays?: readonly string[] | undefined;
 }
 
 /**
@@ -77,6 +80,8 @@ export function channelSources(text: string, options: ChannelOptions): ChainSour
       return [webSource(value, options)];
     case "gist":
       return [gistSource(value, options)];
+    case "nostr":
+      return nostrSources(value, options);
     case "dns": {
       const { resolveTxt } = options;
       if (resolveTxt === undefined) {

@@ -23,4 +23,5 @@ export * from "./channel_source.ts";
 export * from "./compact_bundle.ts";
 export * from "./dns_channel.ts";
 export * from "./gist_channel.ts";
+export * from "./nostr_channel.ts";
 export * from "./web_channel.ts";
