@@ -29,7 +29,7 @@ export const sigchainCheck: Command = {
   name: NAME,
   summary: "tell whether a subject is active for a primary",
   usage:
-    `Usage: kez sigchain check <subject> --primary P [--server URL]… [--source FILE|URL]… [--json]
+    `Usage: kez sigchain check <subject> --primary P [--server URL]… [--source SOURCE]… [--json]
 
 Fetches and reconciles the primary's chain as 'kez sigchain fetch' does, or
 reads the local chain when no source is given, and answers with one line and
@@ -44,7 +44,11 @@ not be read are named on standard error.
 Options:
   --primary <P>        the chain's primary (else the one of --nsec or KEZ_SECRET)
   --server <URL>       a kez-sig-server (repeatable)
-  --source <FILE|URL>  JSONL at a URL or in a local file (repeatable)
+  --source <SOURCE>    a channel (web:, gist:, dns:, nostr:), URL or file, as
+                       'kez sigchain fetch --help' lists them (repeatable)
+  --timeout <SECONDS>  the most one source may take (default 15)
+  --github-api <URL>, --nameserver <IP:PORT>, --relay <URL>
+                       as for 'kez sigchain fetch'
   --json               print {"primary", "subject", "active", "length", "head", "verdicts"}
   -h, --help           print this help`,
   async run(args, ctx) {
