@@ -69,7 +69,7 @@ export function stateLines(chain: Sigchain): string[] {
  * One source's verdict as a line.
  *
  * @param verdict the verdict
- * @returns `source: valid, N event(s)`, or `source: invalid|unreachable: reason`
+ * @returns `source: valid, N event(s)`, or `source: invalid|unreachable|not found: reason`
  *
  * @example
  * ```ts
@@ -81,5 +81,5 @@ export function stateLines(chain: Sigchain): string[] {
 export function verdictLine(verdict: SourceVerdict): string {
   return verdict.status === "valid"
     ? `${verdict.source}: valid, ${verdict.length} event(s)`
-    : `${verdict.source}: ${verdict.status}: ${verdict.reason}`;
+    : `${verdict.source}: ${verdict.status.replace("_", " ")}: ${verdict.reason}`;
 }

@@ -1,11 +1,18 @@
 /**
  * The sources of `fetch` and `check` from the command line: `--server` base
- * URLs, and `--source` URLs or local files.
+ * URLs, and `--source` channels (`web:`, `gist:`, `dns:`, `nostr:`), URLs or
+ * local files.
  *
  * @module
  */
 
-import { type ChainSource, decodeUtf8 } from "../client/mod.ts";
+import {
+  type ChainSource,
+  type ChannelOptions,
+  channelSources,
+  decodeUtf8,
+  KezError,
+} from "../client/mod.ts";
 import { UsageError } from "./errors.ts";
 
 /**
@@ -68,14 +75,17 @@ export function serverFrom(value: string | undefined, command: string): string {
 }
 
 /**
- * The sources named on the command line, servers first. A `--source` that
- * starts with `http://` or `https://` is fetched as JSONL; any other is a file.
+ * The sources named on the command line, servers first. A `--source` written
+ * `web:`, `gist:`, `dns:` or `nostr:` is that channel; one that starts with
+ * `http://` or `https://` is fetched as JSONL; any other is a file. Every
+ * one may hold JSONL or a compact bundle.
  *
  * @param servers the `--server` values
  * @param sources the `--source` values
  * @param command the command, for messages
+ * @param channels what the channels need (GitHub's API, DNS, relays)
  * @returns the sources
- * @throws {UsageError} for a `--server` that is not an http(s) URL
+ * @throws {UsageError} for a `--server` that is not an http(s) URL, or a malformed channel
  *
  * @example
  * ```ts
@@ -88,16 +98,25 @@ export function sourcesFrom(
   servers: readonly string[],
   sources: readonly string[],
   command: string,
+  channels: ChannelOptions = {},
 ): ChainSource[] {
   return [
     ...servers.map((url): ChainSource => ({
       kind: "server",
       url: httpUrl(url, "--server", command),
     })),
-    ...sources.map((text): ChainSource =>
-      /^https?:\/\//i.test(text)
-        ? { kind: "url", url: httpUrl(text, "--source", command) }
-        : fileSource(text)
-    ),
+    ...sources.flatMap((text): ChainSource[] => {
+      let channel;
+      try {
+        channel = channelSources(text, channels);
+      } catch (e) {
+        if (e instanceof KezError) throw new UsageError(e.message, command);
+        throw e;
+      }
+      if (channel !== null) return channel;
+      return /^https?:\/\//i.test(text)
+        ? [{ kind: "url", url: httpUrl(text, "--source", command) }]
+        : [fileSource(text)];
+    }),
   ];
 }

@@ -5,8 +5,13 @@
  */
 
 import { KezError, parseSubject, type Sigchain } from "../protocol/mod.ts";
-import type { ClientOptions } from "./client.ts";
-import { type ChainSource, describeFork, fetchChain, type SourceVerdict } from "./fetch_chain.ts";
+import {
+  type ChainSource,
+  describeFork,
+  fetchChain,
+  type FetchChainOptions,
+  type SourceVerdict,
+} from "./fetch_chain.ts";
 
 /** The answer, with the chain it was read from. */
 export interface SubjectStatus {
@@ -25,7 +30,7 @@ export interface SubjectStatus {
  * @param primary the chain's owner
  * @param subject the exact subject string
  * @param sources where to look
- * @param options the `fetch` and signal for the network sources
+ * @param options the `fetch` and signal for the network sources, and each source's time
  * @returns whether the subject is active, the chain and the verdicts
  * @throws {KezError} `invalid_primary` or `invalid_event` (a bad subject);
  *   `conflict` when the sources fork; `not_found` when no source holds a valid copy
@@ -48,7 +53,7 @@ export async function checkSubject(
   primary: string,
   subject: string,
   sources: readonly ChainSource[],
-  options: ClientOptions = {},
+  options: FetchChainOptions = {},
 ): Promise<SubjectStatus> {
   parseSubject(subject);
   const { chain, fork, verdicts } = await fetchChain(primary, sources, options);

@@ -19,7 +19,8 @@ import {
   toChainEvent,
 } from "../protocol/mod.ts";
 import { type ClientOptions, KezClient } from "./client.ts";
-import { callable, readText, responseError, send } from "./http.ts";
+import { getBounded, MAX_CHANNEL_BYTES } from "./channels/bounded_read.ts";
+import { chainJsonl } from "./channels/compact_bundle.ts";
 import { LogAlarm } from "./log_alarm.ts";
 
 /** Where a copy of a chain comes from. */
@@ -28,14 +29,29 @@ export type ChainSource =
   | { readonly kind: "server"; readonly url: string }
   /** JSONL at any URL, e.g. `https://…/.well-known/kez-sigchain.jsonl` or a gist. */
   | { readonly kind: "url"; readonly url: string }
-  /** Anything else that yields JSONL, e.g. a local file. */
-  | { readonly kind: "reader"; readonly name: string; readonly read: () => Promise<string> };
+  /**
+   * Anything else that yields JSONL or a compact bundle: a file, a channel.
+   * Its `read` is given the signal that ends its time; a `not_found`
+   * {@linkcode KezError} says the source holds no copy.
+   */
+  | {
+    readonly kind: "reader";
+    readonly name: string;
+    readonly read: (signal?: AbortSignal) => Promise<string>;
+  };
 
 /** What became of one source. */
 export type SourceVerdict =
   | { readonly source: string; readonly status: "valid"; readonly length: number }
   | { readonly source: string; readonly status: "invalid"; readonly reason: string }
-  | { readonly source: string; readonly status: "unreachable"; readonly reason: string };
+  | { readonly source: string; readonly status: "unreachable"; readonly reason: string }
+  | { readonly source: string; readonly status: "not_found"; readonly reason: string };
+
+/** How {@linkcode fetchChain} reads its sources. */
+export interface FetchChainOptions extends ClientOptions {
+  /** The most milliseconds one source may take; then it is unreachable. None by default. */
+  readonly sourceTimeout?: number;
+}
 
 /** The reconciled chain, or the fork, and a verdict per source. */
 export interface FetchResult {
@@ -65,7 +81,11 @@ export function sourceName(source: ChainSource): string {
   return source.kind === "reader" ? source.name : source.url;
 }
 
-async function load(primary: string, source: ChainSource, options: ClientOptions) {
+async function load(
+  primary: string,
+  source: ChainSource,
+  options: ClientOptions,
+): Promise<string> {
   switch (source.kind) {
     case "server": {
       const client = new KezClient(source.url, options);
@@ -75,14 +95,45 @@ async function load(primary: string, source: ChainSource, options: ClientOptions
       return text;
     }
     case "url": {
-      const init = options.signal === undefined ? {} : { signal: options.signal };
-      const res = await send(callable(options.fetch), source.url, init);
-      if (!res.ok) throw await responseError(res, `Cannot get ${source.url}`);
-      return await readText(res, source.url);
+      const text = await getBounded(source.url, MAX_CHANNEL_BYTES, options);
+      return await chainJsonl(text, source.url);
     }
     case "reader":
-      return await source.read();
+      return await chainJsonl(await source.read(options.signal), source.name);
   }
+}
+
+/** Reads one source within its time: one that ignores its signal is still given up on. */
+function loadInTime(
+  primary: string,
+  source: ChainSource,
+  options: FetchChainOptions,
+): Promise<string> {
+  const { sourceTimeout } = options;
+  if (sourceTimeout === undefined) return load(primary, source, options);
+  const timer = AbortSignal.timeout(sourceTimeout);
+  const signal = options.signal === undefined ? timer : AbortSignal.any([options.signal, timer]);
+  const late = new Promise<never>((_, reject) => {
+    const fail = () =>
+      reject(
+        new KezError(
+          "unavailable",
+          `Cannot read ${sourceName(source)}: no answer within ${sourceTimeout} ms`,
+        ),
+      );
+    if (timer.aborted) fail();
+    else timer.addEventListener("abort", fail, { once: true });
+  });
+  late.catch(() => {});
+  return Promise.race([load(primary, source, { ...options, signal }), late]);
+}
+
+/** The verdict of a copy that did not arrive, or arrived unreadable. */
+function statusOf(e: unknown): "invalid" | "unreachable" | "not_found" {
+  if (!(e instanceof KezError)) return "unreachable";
+  if (e.code === "not_found") return "not_found";
+  const invalid = ["invalid_json", "invalid_signature", "payload_too_large"];
+  return invalid.includes(e.code) ? "invalid" : "unreachable";
 }
 
 /** The last line as an event, or null when there is none or it is invalid (then so is the copy). */
@@ -102,7 +153,8 @@ function lastEvent(jsonl: string): ChainEvent | null {
  *
  * @param primary the chain's owner
  * @param sources where to look
- * @param options the `fetch` and signal for the network sources, and the
+ * @param options the `fetch` and signal for the network sources, each source's
+ *   time (`sourceTimeout`), and the
  *   log verifier that checks each server's log
  * @returns the chain or the fork, and a verdict per source
  * @throws {KezError} `invalid_primary`; never for a failing source, which gets a verdict
@@ -123,22 +175,27 @@ function lastEvent(jsonl: string): ChainEvent | null {
 export async function fetchChain(
   primary: string,
   sources: readonly ChainSource[],
-  options: ClientOptions = {},
+  options: FetchChainOptions = {},
 ): Promise<FetchResult> {
   parsePrimary(primary);
   const loaded = await Promise.all(sources.map(async (source) => {
     const name = sourceName(source);
     try {
-      return { source: name, text: await load(primary, source, options) };
+      return { source: name, text: await loadInTime(primary, source, options) };
     } catch (e) {
       // An alarm is evidence against the server, not a source to skip; and a
       // server's failures are all KezErrors, any other is the caller's own
       // (where it keeps the log's state, say).
       if (e instanceof LogAlarm || (source.kind === "server" && !(e instanceof KezError))) throw e;
-      // A copy that arrived but is not UTF-8 is invalid; any other failure, a
-      // reader's included, means no copy arrived.
-      const status = e instanceof KezError && e.code === "invalid_json" ? "invalid" : "unreachable";
-      return { source: name, status, reason: e instanceof Error ? e.message : String(e) } as const;
+      // A copy that arrived but is not UTF-8, not a bundle, too large, or in
+      // a nostr event whose signature fails, is invalid; a source that says
+      // it holds none is not found; any other failure, a reader's included,
+      // means no copy arrived.
+      return {
+        source: name,
+        status: statusOf(e),
+        reason: e instanceof Error ? e.message : String(e),
+      } as const;
     }
   }));
   const copies = loaded.filter((l): l is ChainCopy => "text" in l);

@@ -34,6 +34,7 @@
 export { KezError } from "../protocol/mod.ts";
 export * from "./active.ts";
 export * from "./author.ts";
+export * from "./channels/mod.ts";
 export * from "./checkpoint_checker.ts";
 export * from "./client.ts";
 export * from "./compare.ts";

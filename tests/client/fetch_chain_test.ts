@@ -52,22 +52,25 @@ Deno.test("fetchChain() reconciles copies from several sources", async (t) => {
       const invalid = result.verdicts[3]!;
       assert.ok(invalid.status === "invalid" && /^line 2: Invalid signature/.test(invalid.reason));
     });
-    await t.step("unreachable sources get a verdict and never fail the fetch", async () => {
-      const dead = deadServer();
-      const result = await fetchChain(chain.primary, [
-        { kind: "server", url: dead },
-        { kind: "url", url: `${s.base}/no/such/file.jsonl` },
-        { kind: "reader", name: "gone", read: () => Promise.reject(new Error("No such file")) },
-        server,
-      ]);
-      assert.equal(result.chain?.length, 2);
-      assert.deepEqual(result.verdicts.map((v) => v.status), [
-        "unreachable",
-        "unreachable",
-        "unreachable",
-        "valid",
-      ]);
-    });
+    await t.step(
+      "unreachable and empty sources get a verdict and never fail the fetch",
+      async () => {
+        const dead = deadServer();
+        const result = await fetchChain(chain.primary, [
+          { kind: "server", url: dead },
+          { kind: "url", url: `${s.base}/no/such/file.jsonl` },
+          { kind: "reader", name: "gone", read: () => Promise.reject(new Error("No such file")) },
+          server,
+        ]);
+        assert.equal(result.chain?.length, 2);
+        assert.deepEqual(result.verdicts.map((v) => v.status), [
+          "unreachable",
+          "not_found",
+          "unreachable",
+          "valid",
+        ]);
+      },
+    );
     await t.step("a fork is reported with its seq and both hashes, and no chain", async () => {
       const forked = new Sigchain(chain.primary);
       forked.append(chain.events[0]!.envelope);

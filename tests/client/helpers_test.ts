@@ -125,19 +125,32 @@ Deno.test("local chain files", async (t) => {
 });
 
 Deno.test("lib/client imports nothing from Deno, node: or the server, only the pure cores", async () => {
-  const dir = new URL("../../lib/client/", import.meta.url);
-  for await (const entry of Deno.readDir(dir)) {
-    const source = await Deno.readTextFile(new URL(entry.name, dir));
-    const imports = [...source.matchAll(/^\s*(?:import|export)\b[^;]*?from\s+"([^"]+)"/gm)]
-      .map((m) => m[1]!);
-    for (const specifier of imports) {
-      assert.ok(
-        specifier === "../protocol/mod.ts" || specifier === "../tlog/mod.ts" ||
-          specifier === "@scure/base" ||
-          /^\.\/[a-z_]+\.ts$/.test(specifier),
-        `${entry.name} imports ${specifier}`,
-      );
+  const lib = new URL("../../lib/", import.meta.url);
+  const allowed = (target: string) =>
+    target.startsWith("client/") || target === "protocol/mod.ts" || target === "tlog/mod.ts";
+  const packages = /^(@scure\/base|nostr-tools\/[a-z-]+)$/;
+  async function check(dir: URL): Promise<void> {
+    for await (const entry of Deno.readDir(dir)) {
+      const url = new URL(entry.name + (entry.isDirectory ? "/" : ""), dir);
+      if (entry.isDirectory) {
+        await check(url);
+        continue;
+      }
+      const name = url.pathname.slice(lib.pathname.length);
+      const source = await Deno.readTextFile(url);
+      const imports = [...source.matchAll(/^\s*(?:import|export)\b[^;]*?from\s+"([^"]+)"/gm)]
+        .map((m) => m[1]!);
+      for (const specifier of imports) {
+        const target = specifier.startsWith(".")
+          ? new URL(specifier, url).pathname.slice(lib.pathname.length)
+          : null;
+        assert.ok(
+          target === null ? packages.test(specifier) : allowed(target),
+          `${name} imports ${specifier}`,
+        );
+      }
+      assert.doesNotMatch(source, /\bDeno\.\w/, `${name} uses Deno`);
     }
-    assert.doesNotMatch(source, /\bDeno\.\w/, `${entry.name} uses Deno`);
   }
+  await check(new URL("client/", lib));
 });

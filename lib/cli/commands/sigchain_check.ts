@@ -10,6 +10,7 @@ import { verdictLine } from "../format.ts";
 import { kezHome } from "../home.ts";
 import { primaryFrom } from "../key_args.ts";
 import { localChainPath } from "../local_chain.ts";
+import { CHANNEL_FLAGS, channelArgs } from "../channel_flags.ts";
 import { fileSource, sourcesFrom } from "../sources.ts";
 
 const NAME = "sigchain check";
@@ -28,7 +29,7 @@ export const sigchainCheck: Command = {
   name: NAME,
   summary: "tell whether a subject is active for a primary",
   usage:
-    `Usage: kez sigchain check <subject> --primary P [--server URL]… [--source FILE|URL]… [--json]
+    `Usage: kez sigchain check <subject> --primary P [--server URL]… [--source SOURCE]… [--json]
 
 Fetches and reconciles the primary's chain as 'kez sigchain fetch' does, or
 reads the local chain when no source is given, and answers with one line and
@@ -43,7 +44,11 @@ not be read are named on standard error.
 Options:
   --primary <P>        the chain's primary (else the one of --nsec or KEZ_SECRET)
   --server <URL>       a kez-sig-server (repeatable)
-  --source <FILE|URL>  JSONL at a URL or in a local file (repeatable)
+  --source <SOURCE>    a channel (web:, gist:, dns:, nostr:), URL or file, as
+                       'kez sigchain fetch --help' lists them (repeatable)
+  --timeout <SECONDS>  the most one source may take (default 15)
+  --github-api <URL>, --nameserver <IP:PORT>, --relay <URL>
+                       as for 'kez sigchain fetch'
   --json               print {"primary", "subject", "active", "length", "head", "verdicts"}
   -h, --help           print this help`,
   async run(args, ctx) {
@@ -55,16 +60,21 @@ Options:
         nsec: { type: "string" },
         server: { type: "string", multiple: true },
         source: { type: "string", multiple: true },
+        ...CHANNEL_FLAGS,
       },
       allowPositionals: true,
     }, ["subject"]);
     const subject = positionals[0]!;
+    const { channels, sourceTimeout } = channelArgs(values, ctx.client.signal, NAME, ctx.io.env);
     const primary = primaryFrom(values, ctx.io.env, NAME);
-    let sources = sourcesFrom(values.server ?? [], values.source ?? [], NAME);
+    let sources = sourcesFrom(values.server ?? [], values.source ?? [], NAME, channels);
     if (sources.length === 0) {
       sources = [fileSource(localChainPath(kezHome(ctx.io.env), primary), "local chain")];
     }
-    const { active, chain, verdicts } = await checkSubject(primary, subject, sources, ctx.client);
+    const { active, chain, verdicts } = await checkSubject(primary, subject, sources, {
+      ...ctx.client,
+      sourceTimeout,
+    });
     return {
       code: active ? 0 : 1,
       lines: [`${subject} is ${active ? "active" : "not active"} for ${primary}`],
