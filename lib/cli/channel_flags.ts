@@ -13,7 +13,7 @@ import { UsageError } from "./errors.ts";
 export const DEFAULT_SOURCE_TIMEOUT = 15;
 
 /**
- * The channel flags, for `parseCommand`'s options.
+ * The channel flags, for `parseCommandArgs`'s options.
  *
  * @example
  * ```ts

@@ -5,7 +5,7 @@
  */
 
 import { encodeCompactBundle } from "../../client/mod.ts";
-import { type Command, COMMON_FLAGS, parseCommand } from "../command.ts";
+import { type Command, COMMON_FLAGS, parseCommandArgs } from "../command.ts";
 import { CliError } from "../errors.ts";
 import { kezHome } from "../home.ts";
 import { primaryFrom } from "../key_args.ts";
@@ -44,7 +44,7 @@ Options:
   --json          print the events as one JSON array instead
   -h, --help      print this help`,
   async run(args, ctx) {
-    const { values } = parseCommand(NAME, {
+    const { values } = parseCommandArgs(NAME, {
       args,
       options: {
         ...COMMON_FLAGS,

@@ -6,7 +6,7 @@
  */
 
 import { KezClient } from "../../client/mod.ts";
-import { type Command, COMMON_FLAGS, parseCommand } from "../command.ts";
+import { type Command, COMMON_FLAGS, parseCommandArgs } from "../command.ts";
 import { CHANNEL_FLAGS, channelArgs } from "../channel_flags.ts";
 import { checkTarget, type Published, publishTo } from "../channel_publish.ts";
 import { CliError, UsageError } from "../errors.ts";
@@ -69,7 +69,7 @@ Options:
   --json              print {"primary", "server", "posted", "present", "channels"}
   -h, --help          print this help`,
   async run(args, ctx) {
-    const { values } = parseCommand(NAME, {
+    const { values } = parseCommandArgs(NAME, {
       args,
       options: {
         ...COMMON_FLAGS,
