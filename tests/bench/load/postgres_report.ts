@@ -131,7 +131,7 @@ export function postgresNotes(r: Results): string[] {
   const pg = r.postgres;
   if (!pg.ran) {
     return [
-      `PostgreSQL: skipped (${pg.why}). Install it (Debian: postgresql-15) or set KEZ_POSTGRES_BIN; --no-postgres skips it on purpose.`,
+      `PostgreSQL figures skipped: ${pg.why}. Install it (Debian: postgresql-15) or set KEZ_POSTGRES_BIN; --no-postgres skips it on purpose.`,
     ];
   }
   return [
