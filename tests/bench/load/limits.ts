@@ -8,7 +8,10 @@
  * - `noble-bip340`: `schnorr.verify` of `@noble/curves` on one thread;
  * - `sqlite-full`: raw `node:sqlite` inserts of §7-shaped rows of fresh
  *   chains (random primary ids) in WAL mode with `synchronous=FULL`, one row
- *   per transaction and 64 per transaction.
+ *   per transaction and 64 per transaction; and 64 per transaction with the
+ *   rows the transparency log adds to each (a `kez_log_entries` row per
+ *   event, the `kez_log_state` row per batch, in the server's own log
+ *   schema), the limit of a POST with the log on.
  *
  * ```sh
  * deno run -A tests/bench/load/limits.ts webcrypto-ed25519 3 /tmp
@@ -19,6 +22,7 @@
 
 import { DatabaseSync } from "node:sqlite";
 import { schnorr } from "@noble/curves/secp256k1.js";
+import { LOG_SCHEMA } from "../../../lib/store/schema.ts";
 import { INSERT_SQL, SCHEMA_SQL } from "./db.ts";
 import { ChainWriter } from "./events.ts";
 import { spawn } from "./processes.ts";
@@ -35,6 +39,22 @@ const WARM_MS = 300;
 
 /** The size of a real event's signed payload, `JCS(payload)` of a seq > 0 event. */
 const MESSAGE_BYTES = 330;
+
+/** A signed checkpoint's size: origin, size and root lines, a blank line, one signature line. */
+const CHECKPOINT_BYTES = 160;
+
+/**
+ * The subtree hashes leaf `index` completes, levels 1 and up: one per
+ * trailing 1 bit of its index, as the log stores them beside the leaf.
+ *
+ * @param index the leaf's index
+ * @returns 32 bytes per completed subtree
+ */
+export function completedNodes(index: number): Uint8Array {
+  let levels = 0;
+  for (let i = index; i % 2 === 1; i = (i - 1) / 2) levels++;
+  return crypto.getRandomValues(new Uint8Array(32 * levels));
+}
 
 async function webcryptoEd25519(seconds: number): Promise<ProbeResult> {
   const pair = await crypto.subtle.generateKey({ name: "Ed25519" }, true, [
@@ -93,37 +113,57 @@ function sqliteFull(seconds: number, dir: string): ProbeResult {
   try {
     db.exec("PRAGMA journal_mode = WAL");
     db.exec("PRAGMA synchronous = FULL");
-    db.exec(SCHEMA_SQL);
+    db.exec(SCHEMA_SQL + LOG_SCHEMA);
     const insert = db.prepare(INSERT_SQL);
+    const insertEntry = db.prepare(
+      "INSERT INTO kez_log_entries (idx, event_rowid, leaf_hash, nodes, entry) VALUES (?, ?, ?, ?, ?)",
+    );
+    const saveState = db.prepare(
+      `INSERT OR REPLACE INTO kez_log_state (id, size, last_event_rowid, root, checkpoint)
+       VALUES (1, ?, ?, ?, ?)`,
+    );
     // A real event's line and hash; each row gets its own random primary id, as
     // fresh chains do: ids in order would land every insert at one end of the
     // indexes, a page per commit, where a real chain's lands anywhere.
     const ev = new ChainWriter(ed25519Signer()).next();
     const now = new Date().toISOString();
     const key = new Uint8Array(32);
-    const row = () => {
+    const note = "x".repeat(CHECKPOINT_BYTES);
+    let size = 0;
+    const row = (withLog: boolean) => {
       crypto.getRandomValues(key);
       const id = Array.from(key, (b) => b.toString(16).padStart(2, "0")).join("");
-      insert.run("ed25519", id, 0, ev.line, ev.hash, now);
+      const { lastInsertRowid } = insert.run("ed25519", id, 0, ev.line, ev.hash, now);
+      if (!withLog) return;
+      const leaf = crypto.getRandomValues(new Uint8Array(32));
+      insertEntry.run(size, lastInsertRowid, leaf, completedNodes(size), ev.line);
+      size++;
+      return lastInsertRowid;
     };
-    const run = (ms: number, batch: number) => {
+    const run = (ms: number, batch: number, withLog: boolean) => {
       const end = performance.now() + ms;
       let rows = 0;
       while (performance.now() < end) {
         db.exec("BEGIN IMMEDIATE");
-        for (let i = 0; i < batch; i++) row();
+        let last: number | bigint | undefined;
+        for (let i = 0; i < batch; i++) last = row(withLog);
+        if (withLog) saveState.run(size, last!, crypto.getRandomValues(new Uint8Array(32)), note);
         db.exec("COMMIT");
         rows += batch;
       }
       return rows;
     };
-    const measure = (batch: number) => {
-      run(WARM_MS, batch);
+    const measure = (batch: number, withLog: boolean) => {
+      run(WARM_MS, batch, withLog);
       const started = performance.now();
-      const rows = run((seconds * 1000) / 2, batch);
+      const rows = run((seconds * 1000) / 3, batch, withLog);
       return rows / ((performance.now() - started) / 1000);
     };
-    return { oneRowPerTxPerSec: measure(1), batch64RowsPerSec: measure(64) };
+    return {
+      oneRowPerTxPerSec: measure(1, false),
+      batch64RowsPerSec: measure(64, false),
+      batch64WithLogPerSec: measure(64, true),
+    };
   } finally {
     db.close();
     for (const suffix of ["", "-wal", "-shm"]) {
@@ -140,7 +180,7 @@ function sqliteFull(seconds: number, dir: string): ProbeResult {
  * Runs a probe in a fresh subprocess.
  *
  * @param probe which limit
- * @param seconds how long it counts (the SQLite probe splits it between its two figures)
+ * @param seconds how long it counts (the SQLite probe splits it between its three figures)
  * @param dir a scratch directory (the SQLite probe's database goes there)
  * @returns its figures
  * @throws {Error} when the subprocess fails

@@ -1,30 +1,39 @@
 /**
  * The load benchmark (`deno task bench`): the real server as a black box on
  * 127.0.0.1, each figure next to its limit measured in the same run, printed
- * as one Markdown table with notes; then the `deno bench` micro-benchmarks of
- * `tests/bench/protocol_bench.ts`.
+ * as one Markdown table of figures, one of targets (each target's figure,
+ * limit, ratio, and met or not met) and notes; then the `deno bench`
+ * micro-benchmarks of `tests/bench/protocol_bench.ts`.
  *
  * ```sh
- * deno task bench                            # ~2 min, then the micro-benchmarks (~15 s)
- * deno task bench --quick                    # ~45 s smoke run, then the micro-benchmarks
+ * deno task bench                            # ~4 min, then the micro-benchmarks (~15 s)
+ * deno task bench --quick                    # ~2.5 min smoke run, then the micro-benchmarks
+ * deno task bench --no-postgres              # without the PostgreSQL figures
  * deno task bench:seed --db /tmp/kez-1m.db   # 1,000,000 events in 100,000 chains, ~1 min
  * deno task bench --db-scale /tmp/kez-1m.db  # adds the scale figures (~1 more minute)
  * deno task bench --load-only                # skips the micro-benchmarks
  * ```
  *
- * Only one server process runs at a time; `--quick` skips the scale figures
- * unless `--db-scale` is given (then it measures them with its short runs).
- * Every child process is stopped at the end, on failure and on Ctrl-C.
+ * The server runs on SQLite; then, where PostgreSQL is installed
+ * (`tests/support/postgres.ts` finds it), on a throwaway PostgreSQL cluster:
+ * one server, then two on one database, beside the raw batched insert of
+ * what a commit writes. Where it is not, the notes say so and its rows are
+ * skipped. One server process runs at a time, but for the two on
+ * PostgreSQL; `--quick` skips the scale figures unless `--db-scale` is
+ * given (then it measures them with its short runs). Every child process
+ * and the cluster are stopped at the end, on failure and on Ctrl-C.
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
+import { measureAccessLogCost } from "./access_log_phase.ts";
 import { createDatabase } from "./db.ts";
 import { type BareGet, measureBareGet, type Route } from "./get_phase.ts";
 import { measureLimit } from "./limits.ts";
 import { describeMachine } from "./machine.ts";
 import { measureGeneratorCeiling } from "./post_phase.ts";
+import { measurePostgres, type PostgresFigures, stopPostgres } from "./postgres_phase.ts";
 import { stopAll } from "./processes.ts";
 import { buildReport, type Limits, type Plan, type Results } from "./results.ts";
 import { prepareScaleCopy } from "./scale.ts";
@@ -33,6 +42,7 @@ import { ed25519Signer, NostrKeyRing } from "./signers.ts";
 import { measureStartup } from "./startup.ts";
 import { freshChains, longChains } from "./workloads.ts";
 import { renderNotes, renderTable } from "./report.ts";
+import { renderTargets } from "./targets.ts";
 
 /** The full run: ~3 minutes with the scale figures on a 2-core machine. */
 const FULL: Plan = {
@@ -62,10 +72,11 @@ const QUICK: Plan = {
   longAppend: 100,
 };
 
-const USAGE = `Usage: deno task bench [--quick] [--db-scale PATH.db] [--load-only]
+const USAGE = `Usage: deno task bench [--quick] [--db-scale PATH.db] [--no-postgres] [--load-only]
 
-  --quick            a ~45 s smoke run
+  --quick            a ~2.5 min smoke run
   --db-scale PATH    add the scale figures on a database seeded by deno task bench:seed
+  --no-postgres      skip the PostgreSQL figures
   --load-only        skip the deno bench micro-benchmarks
   -h, --help         print this and exit`;
 
@@ -77,6 +88,7 @@ try {
       quick: { type: "boolean", default: false },
       "db-scale": { type: "string" },
       "load-only": { type: "boolean", default: false },
+      "no-postgres": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -116,6 +128,7 @@ const dir = await Deno.makeTempDir({ prefix: "kez-bench-" });
 // Ctrl-C: stop every child, by pid, and remove the scratch files.
 const onInterrupt = async () => {
   await stopAll();
+  await stopPostgres();
   await Deno.remove(dir, { recursive: true }).catch(() => {});
   Deno.exit(130);
 };
@@ -166,12 +179,13 @@ try {
         log("limits");
         const ed = await measureLimit("webcrypto-ed25519", plan.limitSeconds, dir);
         const bip = await measureLimit("noble-bip340", plan.limitSeconds, dir);
-        const sql = await measureLimit("sqlite-full", plan.limitSeconds * 2, dir);
+        const sql = await measureLimit("sqlite-full", plan.limitSeconds * 3, dir);
         limits = {
           webcryptoEd25519: ed.verifiesPerSec!,
           nobleBip340: bip.verifiesPerSec!,
           sqliteOneRow: sql.oneRowPerTxPerSec!,
           sqliteBatch64: sql.batch64RowsPerSec!,
+          sqliteBatch64WithLog: sql.batch64WithLogPerSec!,
         };
       },
     }));
@@ -200,6 +214,24 @@ try {
     const on = [await run("log-on-1", []), await run("log-on-2", [])];
     return { off: [first, await run("log-off-2", off)], on };
   });
+
+  const accessLog = await part(
+    "GET head with the access log at info, warn, warn, info",
+    () => measureAccessLogCost(emptyDb, empty.getPaths, dir, plan.wrk),
+  );
+
+  const postgres: PostgresFigures = flags["no-postgres"]
+    ? { ran: false, why: "--no-postgres" }
+    : await part("PostgreSQL: limit, 1 server, 2 servers", () =>
+      measurePostgres({
+        dir,
+        workload: workloads.edFresh,
+        getChains: plan.getChains,
+        wrk: plan.wrk,
+        postSeconds: plan.postSeconds,
+        limitSeconds: plan.limitSeconds,
+        log,
+      }));
 
   let scale: Results["scale"];
   if (flags["db-scale"] !== undefined) {
@@ -243,14 +275,17 @@ try {
     limits: limits!,
     ceiling,
     logCost,
+    accessLog,
+    postgres,
     ...(scale === undefined ? {} : { scale }),
     parts,
     totalSeconds: (performance.now() - started) / 1000,
   };
-  const { rows, notes } = buildReport(results);
-  report = `${renderTable(rows)}\n\n${renderNotes(notes)}`;
+  const { rows, targets, notes } = buildReport(results);
+  report = `${renderTable(rows)}\n\n${renderTargets(targets)}\n\n${renderNotes(notes)}`;
 } finally {
   await stopAll();
+  await stopPostgres();
   await Deno.remove(dir, { recursive: true }).catch(() => {});
   Deno.removeSignalListener("SIGINT", onInterrupt);
 }

@@ -43,16 +43,16 @@ export function postRequest(path: string, line: string, seq: number, hash: strin
 
 /** How to run the load. */
 export interface PostLoadOptions {
-  /** The server's port on 127.0.0.1. */
-  readonly port: number;
+  /** The servers' ports on 127.0.0.1: lane i connects to `ports[i % ports.length]`. */
+  readonly ports: readonly number[];
   /** One list of requests per connection, each sent in order. */
   readonly lanes: readonly (readonly PostRequest[])[];
   /** Stop sending after this long, seconds (lanes may run out first). */
   readonly seconds: number;
   /** `"event"`: a `201` echoing the event's seq and hash; `"status"`: any `201` (bare server). */
   readonly check: "event" | "status";
-  /** The server's pid, for its CPU use. */
-  readonly serverPid?: number;
+  /** The servers' pids, for their CPU use. */
+  readonly serverPids?: readonly number[];
 }
 
 /** What a run measured. */
@@ -73,7 +73,7 @@ export interface PostLoadResult {
   readonly exhausted: boolean;
   /** This process's (the generator's) average CPU use, in cores. */
   readonly generatorCores: number;
-  /** The server's average CPU use, in cores, if its pid was given. */
+  /** The servers' average CPU use, in cores, summed, if their pids were given. */
   readonly serverCores?: number;
   /** The whole machine's average busy cores over the run: the rest is other processes. */
   readonly machineCores: number;
@@ -155,7 +155,9 @@ function percentile(sorted: Float64Array, p: number): number {
  */
 export async function runPostLoad(options: PostLoadOptions): Promise<PostLoadResult> {
   const conns = await Promise.all(
-    options.lanes.map(() => Deno.connect({ hostname: "127.0.0.1", port: options.port })),
+    options.lanes.map((_, i) =>
+      Deno.connect({ hostname: "127.0.0.1", port: options.ports[i % options.ports.length]! })
+    ),
   );
   const total = options.lanes.reduce((n, l) => n + l.length, 0);
   const latencies = new Float64Array(total);
@@ -168,7 +170,7 @@ export async function runPostLoad(options: PostLoadOptions): Promise<PostLoadRes
 
   const machine = new MachineMeter();
   const generatorCpu = new CpuMeter("self");
-  const serverCpu = options.serverPid === undefined ? undefined : new CpuMeter(options.serverPid);
+  const serverCpu = options.serverPids?.map((pid) => new CpuMeter(pid));
   const started = performance.now();
   const deadline = started + options.seconds * 1000;
   try {
@@ -203,7 +205,7 @@ export async function runPostLoad(options: PostLoadOptions): Promise<PostLoadRes
     for (const c of conns) c.close();
   }
   const generatorCores = generatorCpu.stop();
-  const serverCores = serverCpu?.stop();
+  const serverCores = serverCpu?.reduce((sum, meter) => sum + meter.stop(), 0);
   const machineCores = machine.stop();
   const seconds = (lastAnswer - started) / 1000;
   const sorted = latencies.subarray(0, done).sort();

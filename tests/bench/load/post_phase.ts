@@ -30,6 +30,29 @@ export interface PostFigures {
 }
 
 /**
+ * Posts one workload to one or more real servers, its connections split
+ * between them in turn.
+ *
+ * @param servers the real servers (on one database when more than one)
+ * @param workload what to post
+ * @param seconds the cap on the run
+ * @returns the figures
+ */
+export async function postTo(
+  servers: readonly Server[],
+  workload: Workload,
+  seconds: number,
+): Promise<PostLoadResult> {
+  return await runPostLoad({
+    ports: servers.map((s) => s.port),
+    lanes: workload.lanes,
+    seconds,
+    check: "event",
+    serverPids: servers.map((s) => s.child.pid),
+  });
+}
+
+/**
  * Posts each workload to the real server, one after the other.
  *
  * @param server the real server (its database holds the long chains' prefixes)
@@ -42,17 +65,9 @@ export async function measureServerPosts(
   workloads: Workloads,
   seconds: number,
 ): Promise<PostFigures> {
-  const run = (w: Workload) =>
-    runPostLoad({
-      port: server.port,
-      lanes: w.lanes,
-      seconds,
-      check: "event",
-      serverPid: server.child.pid,
-    });
-  const edFresh = await run(workloads.edFresh);
-  const edLong = await run(workloads.edLong);
-  const nostrFresh = await run(workloads.nostrFresh);
+  const edFresh = await postTo([server], workloads.edFresh, seconds);
+  const edLong = await postTo([server], workloads.edLong, seconds);
+  const nostrFresh = await postTo([server], workloads.nostrFresh, seconds);
   return { edFresh, edLong, nostrFresh };
 }
 
@@ -73,11 +88,11 @@ export async function measureGeneratorCeiling(
   const bare = await startBareServer(createdBytes, "application/json", 201);
   try {
     return await runPostLoad({
-      port: bare.port,
+      ports: [bare.port],
       lanes: workload.lanes,
       seconds,
       check: "status",
-      serverPid: bare.child.pid,
+      serverPids: [bare.child.pid],
     });
   } finally {
     await bare.child.stop();

@@ -5,15 +5,18 @@
  * @module
  */
 
+import type { AccessLogCost } from "./access_log_phase.ts";
 import type { BareGetFigures, WrkTiming } from "./get_phase.ts";
 import type { Machine } from "./machine.ts";
 import { buildNotes } from "./notes.ts";
 import type { PostLoadResult } from "./post_load.ts";
-import type { PostFigures, Workloads } from "./post_phase.ts";
+import type { Workloads } from "./post_phase.ts";
+import type { PostgresFigures } from "./postgres_phase.ts";
 import type { Row } from "./report.ts";
 import { buildRows } from "./rows.ts";
 import type { ScaleCopy } from "./scale.ts";
-import type { ServerRun } from "./server_run.ts";
+import type { PostsOnlyRun, ServerRun } from "./server_run.ts";
+import { buildTargets, type TargetRow } from "./targets.ts";
 
 /** Sizes and durations of a run. */
 export interface Plan {
@@ -53,6 +56,8 @@ export interface Limits {
   readonly sqliteOneRow: number;
   /** Raw SQLite FULL, rows in transactions of 64. */
   readonly sqliteBatch64: number;
+  /** Raw SQLite FULL, rows in transactions of 64 with the transparency log's rows. */
+  readonly sqliteBatch64WithLog: number;
 }
 
 /** Everything a run measured. */
@@ -74,7 +79,11 @@ export interface Results {
   /** The POST generator against the bare server. */
   readonly ceiling: PostLoadResult;
   /** The POST figures with the transparency log off and on, twice each, on fresh files. */
-  readonly logCost: { readonly off: readonly PostFigures[]; readonly on: readonly PostFigures[] };
+  readonly logCost: { readonly off: readonly PostsOnlyRun[]; readonly on: readonly PostsOnlyRun[] };
+  /** GET head with the access log at the default level and with it dropped. */
+  readonly accessLog: AccessLogCost;
+  /** One and two servers on PostgreSQL, or why not. */
+  readonly postgres: PostgresFigures;
   /** The server on the scale database, if one was given. */
   readonly scale?: { readonly source: string; readonly copy: ScaleCopy; readonly run: ServerRun };
   /** Each part's wall time, seconds. */
@@ -84,11 +93,11 @@ export interface Results {
 }
 
 /**
- * The table and the notes.
+ * The figures' table, the targets' table and the notes.
  *
  * @param r the results
- * @returns both
+ * @returns all three
  */
-export function buildReport(r: Results): { rows: Row[]; notes: string[] } {
-  return { rows: buildRows(r), notes: buildNotes(r) };
+export function buildReport(r: Results): { rows: Row[]; targets: TargetRow[]; notes: string[] } {
+  return { rows: buildRows(r), targets: buildTargets(r), notes: buildNotes(r) };
 }

@@ -144,20 +144,26 @@ export interface PostsOnlyOptions {
   readonly postSeconds: number;
 }
 
+/** The POST figures of a server measured on POSTs alone, and its memory. */
+export interface PostsOnlyRun extends PostFigures {
+  /** VmHWM after the load, MB. */
+  readonly peakRssMb: number;
+}
+
 /**
  * Starts the server with some flags, measures only its POST figures, and
  * stops it: for comparing two settings side by side in one run.
  *
  * @param o what to do
- * @returns the POST figures
+ * @returns the POST figures and the server's peak memory
  */
-export async function measurePostsOnly(o: PostsOnlyOptions): Promise<PostFigures> {
+export async function measurePostsOnly(o: PostsOnlyOptions): Promise<PostsOnlyRun> {
   const server = spawnRealServer(o.db, `${o.dir}/${o.label}-server.log`, o.args);
   try {
     await waitReady(server, 300_000);
     const posts = await measureServerPosts(server, o.workloads, o.postSeconds);
     await ensureAlive(server, "the POST figures");
-    return posts;
+    return { ...posts, peakRssMb: memoryOf(server.child.pid).peakMb };
   } finally {
     await server.child.stop();
   }
