@@ -1,7 +1,7 @@
 /**
  * Test support for the docs check: the fenced blocks of a Markdown page, each classified by the
  * convention of `tests/docs/docs_test.ts` (a `console` block is compared, an `sh` block must exit
- * 0, a `<!-- docs-test: … -->` line right above a fence says how else it is held to the code).
+ * 0, a `<!-- docs-test: … -->` line before a fence says how else it is held to the code).
  *
  * @module
  */
@@ -100,8 +100,10 @@ export function parsePage(path: string, text: string): Page {
         continue;
       }
       marker = m[1]!;
-      if (!lines[i + 1]?.startsWith("```")) {
-        throw new Error(`${path}:${i + 1}: a docs-test marker must be right above a fence`);
+      let next = i + 1;
+      while (lines[next] === "") next++;
+      if (!lines[next]?.startsWith("```")) {
+        throw new Error(`${path}:${i + 1}: a docs-test marker must come right before a fence`);
       }
       continue;
     }

@@ -18,7 +18,7 @@
 //   matches any text. That visible `…` is the one mask, for what differs per run: dates, request
 //   ids, keys, hashes and signatures of fresh keys, timings, sizes.
 // - ```sh and ```bash: the block runs under `set -e -o pipefail` and must exit 0.
-// - A `<!-- docs-test: … -->` line right above a fence says otherwise:
+// - A `<!-- docs-test: … -->` line before a fence (blank lines aside) says otherwise:
 //   - `serve`: each line is a server, started in the background; it must answer /v1/healthz on
 //     the session's port, and stop on SIGTERM at the end of the session.
 //   - `ci`: each command runs the whole suite or CI itself, so it must be a line of .ci/run.

@@ -158,11 +158,20 @@ export class Session implements AsyncDisposable {
       // The default address, 0.0.0.0:7878, with the session's port for 7878.
       KEZ_BIND: `0.0.0.0:${port}`,
       KEZ_DOCS_SESSION: dir,
+      KEZ_DOCS_PORT: String(port),
       ...extraEnv,
     };
     const session = new Session(dir, env, port, deadPort, more);
     await copyCheckout(session.cwd);
-    for (const d of ["home", "bin", "state", ...ROOTS.map((r) => `root/${r}`)]) {
+    for (
+      const d of [
+        "home",
+        "bin",
+        "state",
+        "root/etc/systemd/system",
+        ...ROOTS.map((r) => `root/${r}`),
+      ]
+    ) {
       await Deno.mkdir(join(dir, d), { recursive: true });
     }
     await writeScript(join(bin, "kez"), `exec deno run ${PERMISSIONS} ${ROOT}kez.ts "$@"`);
@@ -201,7 +210,7 @@ export class Session implements AsyncDisposable {
   substitute(text: string): string {
     const roots = new RegExp(`(^|[\\s'"=:(@])(/(?:${ROOTS.join("|")}))(?=/|\\b|$)`, "gm");
     return this.#more(
-      text.replaceAll(/:7878\b/g, `:${this.port}`).replaceAll(/:7879\b/g, `:${this.deadPort}`)
+      text.replaceAll(/\b7878\b/g, `${this.port}`).replaceAll(/\b7879\b/g, `${this.deadPort}`)
         .replaceAll(roots, `$1${this.root}$2`),
     );
   }

@@ -168,7 +168,9 @@ async function docker(args: string[]): Promise<void> {
     const image = recalled<Image>(`docker-image-${tag}.json`, `no image ${tag}: build it first`);
     const name = opts["--name"] ?? fail("no --name");
     const [hostPort, containerPort] = (opts["-p"] ?? fail("no -p")).split(":").map(Number);
-    if (containerPort !== image.expose) {
+    // The session writes its own port for 7878, on both sides of -p.
+    const written = containerPort === Number(Deno.env.get("KEZ_DOCS_PORT")) ? 7878 : containerPort;
+    if (written !== image.expose) {
       fail(`-p maps ${containerPort}, the image exposes ${image.expose}`);
     }
     const [, mount] = (opts["-v"] ?? fail("no -v")).split(":");
@@ -229,12 +231,13 @@ async function fly(args: string[]): Promise<void> {
   }
   if (args[0] === "deploy") {
     recalled("fly-volume", "fly.toml mounts a volume: create it first");
-    const mount = rebase(config.get("mounts", "destination") as string);
+    // The machine's volume, not the docker stand-in's /data.
+    const mount = join(ROOT, "fly", config.get("mounts", "destination") as string);
     await Deno.mkdir(mount, { recursive: true });
     const env = { ...Deno.env.toObject() };
     for (const [k, v] of config.section("env")) {
       const value = String(v);
-      env[k] = value.startsWith("/") ? rebase(value) : value;
+      env[k] = value.startsWith("/") ? join(ROOT, "fly", value) : value;
     }
     const internal = config.get("http_service", "internal_port");
     if (!env.KEZ_BIND?.endsWith(`:${internal}`)) {
@@ -289,7 +292,7 @@ function entries(unit: string, key: string): string[] {
 
 /** A unit's command line as it runs here: the machine's paths rebased, `%%` unescaped. */
 function commandLine(line: string): string {
-  return line.replaceAll(/(^|[\s'"])\/(usr\/local\/bin|var\/lib)\//g, `$1${ROOT}/$2/`)
+  return line.replaceAll(/(^|[\s'"=])\/(usr\/local\/bin|var\/lib)\//g, `$1${ROOT}/$2/`)
     .replaceAll("%%", "%");
 }
 
