@@ -81,7 +81,8 @@ function kindOf(page: string, line: number, lang: string, marker: string | null)
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * const page = parsePage("x.md", "<!-- docs-test: ci -->\n```sh\nnpx -y deno@2.9.6 task test\n```\n");
+ * const fence = "`".repeat(3);
+ * const page = parsePage("x.md", `<!-- docs-test: ci -->\n${fence}sh\nnpx task test\n${fence}\n`);
  * assert.deepEqual(page.blocks.map((b) => b.kind.kind), ["ci"]);
  * ```
  */
