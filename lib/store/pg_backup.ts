@@ -145,6 +145,7 @@ async function copyRows(snapshot: PgSnapshot, state: LogStateRow, path: string):
       const rows = await snapshot.logPage(next, state.size);
       if (rows[0]?.idx !== next) throw refuse(`its log has no leaf ${next}; verify names it`);
       for (const row of rows) {
+        if (next >= state.size) break;
         if (row.idx !== next) throw refuse(`its log has no leaf ${next}; verify names it`);
         if (row.line === null || row.envelope_hash === null || row.created_at === null) {
           throw refuse(

@@ -107,7 +107,10 @@ export class PgSnapshot {
 
   /**
    * A page of the log's leaves from `start`, below `end`, in index order,
-   * each beside the event row it names.
+   * each beside the event row it names. The page is bounded by its `LIMIT`
+   * alone, and each event looked up by its key: a range on `idx`, or a plain
+   * join, lets the planner (whose statistics lag a bulk copy) read and sort
+   * the rest of the log, or hash the whole table, for every page.
    *
    * @param start the first index wanted
    * @param end the log's size
@@ -117,9 +120,13 @@ export class PgSnapshot {
     return this.tx<PgLeafRow[]>`
       SELECT l.idx, l.primary_scheme, l.primary_id, l.seq, l.leaf_hash, l.nodes, l.entry,
              e.envelope_json AS line, e.envelope_hash, e.created_at
-      FROM kez_log_entries AS l
-      LEFT JOIN sigchain_events AS e USING (primary_scheme, primary_id, seq)
-      WHERE l.idx >= ${start} AND l.idx < ${end} ORDER BY l.idx LIMIT ${LOG_PAGE_ROWS}`;
+      FROM (SELECT * FROM kez_log_entries WHERE idx >= ${start}
+            ORDER BY idx LIMIT ${Math.max(0, Math.min(LOG_PAGE_ROWS, end - start))}) AS l
+      LEFT JOIN LATERAL (
+        SELECT envelope_json, envelope_hash, created_at FROM sigchain_events
+        WHERE primary_scheme = l.primary_scheme AND primary_id = l.primary_id AND seq = l.seq
+      ) AS e ON true
+      ORDER BY l.idx`;
   }
 
   /**
