@@ -1,6 +1,8 @@
 /**
  * Online backups: a consistent copy of a live database, checked before it
- * takes its name.
+ * takes its name, with its log's key beside it. The steps around the copy
+ * are {@linkcode writeBackup}'s, for SQLite's page copy here and for the
+ * copy of a PostgreSQL database (`pg_backup.ts`) alike.
  *
  * @module
  */
@@ -59,18 +61,94 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/** What a backup's writer made of the file it was given. */
+export interface WrittenCopy {
+  /** The events in the copy. */
+  readonly events: number;
+  /** Whether the copy has a transparency log, whose key must go with it. */
+  readonly logged: boolean;
+}
+
 /**
- * Copies a database, which a server may be writing, to a new file. The copy
- * is SQLite's online backup from a read-only connection, all pages in one
- * step: one read snapshot, so it is consistent. (`VACUUM INTO` would need
- * `ATTACH`, which Deno's `node:sqlite` refuses without `--allow-all`.) It is
- * written beside the target under a temporary name, switched to the
- * rollback journal so that it is a single file, checked (integrity, schema,
- * its event count between the counts before and after, its last event
- * present in the source with the same hash), fsynced, and only then given
- * the target's name, which is never overwritten. Then the log's key file is
- * copied beside it as `<target>-log.key`, mode 0600: the log's checkpoints
- * are signed with that key, and clients that pinned it alarm at any other.
+ * The steps every backup takes around the copy itself: the target and its
+ * key file refused if either exists, the key read before anything is written,
+ * the copy made by `write` under a temporary name beside the target (and
+ * checked by it), fsynced, and only then given the target's name, which is
+ * never overwritten; then the key copied beside it as `<target>-log.key`,
+ * mode 0600, since the log's checkpoints are signed with it and clients that
+ * pinned it alarm at any other. Whatever happens, the temporary file goes.
+ *
+ * @param target the backup file; it must not exist, nor its key file
+ * @param keyFile the log's key file, or null for none
+ * @param write writes and checks a complete single-file SQLite database at
+ *   the path given, and may read the key's seed (null when there is none)
+ * @returns what was written, and whether the key was
+ * @throws {Error} when the target or its key file exists, the key file
+ *   cannot be used, `write` fails, or the key cannot be written beside the copy
+ *
+ * @example
+ * ```ts
+ * import { DatabaseSync } from "node:sqlite";
+ * import { writeBackup } from "./backup.ts";
+ * import { migrate } from "./schema.ts";
+ * const dir = await Deno.makeTempDir();
+ * const report = await writeBackup(`${dir}/copy.db`, null, (path) => {
+ *   const db = new DatabaseSync(path);
+ *   migrate(db);
+ *   db.close();
+ *   return Promise.resolve({ events: 0, logged: false });
+ * });
+ * await Deno.remove(dir, { recursive: true });
+ * if (report.bytes === 0 || report.keyCopy !== null) throw new Error("an empty copy, no key");
+ * ```
+ */
+export async function writeBackup(
+  target: string,
+  keyFile: string | null,
+  write: (path: string, seed: Uint8Array | null) => Promise<WrittenCopy>,
+): Promise<BackupReport> {
+  const keyTarget = defaultLogKeyPath(target)!;
+  if (await exists(target)) throw fileExists(target);
+  if (keyFile !== null && await exists(keyTarget)) throw fileExists(keyTarget);
+  // Read first: a key that cannot be used stops the backup before anything is written.
+  const seed = keyFile === null ? null : await readLogKey(keyFile);
+  const partial = `${target}.partial-${crypto.randomUUID().slice(0, 8)}`;
+  let written: WrittenCopy & { bytes: number };
+  try {
+    written = { ...await write(partial, seed), bytes: Deno.statSync(partial).size };
+    // Whatever the copy's connection synced, a backup must be on disk before it is named.
+    using copy = await Deno.open(partial);
+    await copy.sync();
+    await publish(partial, target);
+  } finally {
+    for (const path of [partial, `${partial}-wal`, `${partial}-shm`, `${partial}-journal`]) {
+      await Deno.remove(path).catch(() => {});
+    }
+  }
+  const { events, bytes, logged } = written;
+  if (seed === null) {
+    return { events, bytes, keyCopy: null, keyMissing: logged ? keyFile : null };
+  }
+  try {
+    await createLogKey(keyTarget, seed);
+  } catch (e) {
+    throw new Error(
+      `${(e as Error).message}; the database copy ${target} is written and checked, its key is not`,
+      { cause: e },
+    );
+  }
+  return { events, bytes, keyCopy: keyTarget, keyMissing: null };
+}
+
+/**
+ * Copies a SQLite database, which a server may be writing, to a new file, in
+ * the steps of {@linkcode writeBackup}. The copy is SQLite's online backup
+ * from a read-only connection, all pages in one step: one read snapshot, so
+ * it is consistent. (`VACUUM INTO` would need `ATTACH`, which Deno's
+ * `node:sqlite` refuses without `--allow-all`.) It is switched to the
+ * rollback journal so that it is a single file, and checked: integrity,
+ * schema, its event count between the counts before and after, its last
+ * event present in the source with the same hash.
  *
  * @param source the database
  * @param target the backup file; it must not exist, nor its key file
@@ -91,22 +169,15 @@ async function exists(path: string): Promise<boolean> {
  * if (report.events !== 0 || report.keyCopy !== null) throw new Error("an empty database, no log");
  * ```
  */
-export async function backupDatabase(
+export function backupDatabase(
   source: string,
   target: string,
   options: BackupOptions = {},
 ): Promise<BackupReport> {
   const keyFile = options.keyFile === undefined ? defaultLogKeyPath(source) : options.keyFile;
-  const keyTarget = defaultLogKeyPath(target)!;
-  if (await exists(target)) throw fileExists(target);
-  if (keyFile !== null && await exists(keyTarget)) throw fileExists(keyTarget);
-  // Read first: a key that cannot be used stops the backup before anything is written.
-  const seed = keyFile === null ? null : await readLogKey(keyFile);
-  const partial = `${target}.partial-${crypto.randomUUID().slice(0, 8)}`;
-  const file = openReadOnlyFile(source);
-  const db = file.db;
-  let report: Omit<BackupReport, "keyCopy" | "keyMissing"> & { logged: boolean };
-  try {
+  return writeBackup(target, keyFile, async (partial) => {
+    using file = openReadOnlyFile(source);
+    const db = file.db;
     const before = count(db);
     try {
       // A negative rate copies every page in one step, under one read snapshot.
@@ -115,30 +186,8 @@ export async function backupDatabase(
     } catch (e) {
       throw new Error(`Cannot back up database: ${(e as Error).message}`, { cause: e });
     }
-    report = checkCopy(db, partial, before, count(db));
-    // Whatever the copy's connection synced, a backup must be on disk before it is named.
-    using copy = await Deno.open(partial);
-    await copy.sync();
-    await publish(partial, target);
-  } finally {
-    file.close();
-    for (const path of [partial, `${partial}-wal`, `${partial}-shm`]) {
-      await Deno.remove(path).catch(() => {});
-    }
-  }
-  const { events, bytes, logged } = report;
-  if (seed === null) {
-    return { events, bytes, keyCopy: null, keyMissing: logged ? keyFile : null };
-  }
-  try {
-    await createLogKey(keyTarget, seed);
-  } catch (e) {
-    throw new Error(
-      `${(e as Error).message}; the database copy ${target} is written and checked, its key is not`,
-      { cause: e },
-    );
-  }
-  return { events, bytes, keyCopy: keyTarget, keyMissing: null };
+    return checkCopy(db, partial, before, count(db));
+  });
 }
 
 /**
@@ -155,14 +204,15 @@ function singleFile(path: string): void {
 }
 
 /** Checks a fresh copy against its source, read before and after the copy. */
-function checkCopy(source: DatabaseSync, path: string, before: number, after: number) {
+function checkCopy(
+  source: DatabaseSync,
+  path: string,
+  before: number,
+  after: number,
+): WrittenCopy {
   const copy = openReadOnly(path);
   try {
-    const check = copy.prepare("PRAGMA integrity_check").all() as { integrity_check: string }[];
-    if (check.length !== 1 || check[0]!.integrity_check !== "ok") {
-      const problems = check.map((row) => row.integrity_check).join("; ");
-      throw new Error(`Cannot back up database: the copy fails its integrity check: ${problems}`);
-    }
+    checkIntegrity(copy);
     const events = count(copy);
     if (events < before || events > after) {
       throw new Error(
@@ -185,14 +235,39 @@ function checkCopy(source: DatabaseSync, path: string, before: number, after: nu
         );
       }
     }
-    const logged = copy.prepare(
-          "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'kez_log_state'",
-        ).get() !== undefined &&
-      copy.prepare("SELECT 1 FROM kez_log_state").get() !== undefined;
-    return { events, bytes: Deno.statSync(path).size, logged };
+    return { events, logged: hasLog(copy) };
   } finally {
     copy.close();
   }
+}
+
+/**
+ * Checks a fresh copy with SQLite's `integrity_check`.
+ *
+ * @param copy a connection to the copy
+ * @throws {Error} naming what the check found
+ *
+ * @example
+ * ```ts
+ * import { DatabaseSync } from "node:sqlite";
+ * import { checkIntegrity } from "./backup.ts";
+ * checkIntegrity(new DatabaseSync(":memory:"));
+ * ```
+ */
+export function checkIntegrity(copy: DatabaseSync): void {
+  const check = copy.prepare("PRAGMA integrity_check").all() as { integrity_check: string }[];
+  if (check.length !== 1 || check[0]!.integrity_check !== "ok") {
+    const problems = check.map((row) => row.integrity_check).join("; ");
+    throw new Error(`Cannot back up database: the copy fails its integrity check: ${problems}`);
+  }
+}
+
+/** Whether a database has a transparency log: its tables and its state row. */
+function hasLog(db: DatabaseSync): boolean {
+  return db.prepare(
+        "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'kez_log_state'",
+      ).get() !== undefined &&
+    db.prepare("SELECT 1 FROM kez_log_state").get() !== undefined;
 }
 
 /** Gives the checked copy the target's name, refusing to replace a file that appeared meanwhile. */

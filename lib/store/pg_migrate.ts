@@ -2,16 +2,17 @@
  * Copying a SQLite database into an empty PostgreSQL one: its chains and its
  * transparency log, leaf for leaf and with its last signed checkpoint, so
  * that servers on PostgreSQL, under the same log key, go on with the same
- * log. Then the copy is checked: the log's tree is hashed again from the
- * copied lines and must give the SQLite log's root.
+ * log. Then the copy is checked: its log is replayed as `verify` replays one,
+ * and must give the SQLite log's root.
  *
  * @module
  */
 
-import postgres from "postgres";
-import { equalBytes, toHex } from "../protocol/mod.ts";
-import { CompactRange, leafHash } from "../tlog/mod.ts";
+import { toHex } from "../protocol/mod.ts";
+import { connectPg } from "./pg_connect.ts";
 import { migratePg } from "./pg_schema.ts";
+import { readPgSnapshot } from "./pg_snapshot.ts";
+import type { LogProblem } from "./verify_log.ts";
 import { translatePg } from "./pg_errors.ts";
 import { openReadOnlyFile } from "./read_only_file.ts";
 
@@ -48,8 +49,6 @@ interface LeafRow {
   entry: string;
 }
 
-const encoder = new TextEncoder();
-
 /**
  * Copies a SQLite database (one read snapshot) into an empty PostgreSQL
  * database in one transaction, then checks the copy.
@@ -74,7 +73,7 @@ export async function migrateToPostgres(
   to: string,
   onProgress?: (done: number, total: number) => void,
 ): Promise<MigrationReport> {
-  const sql = postgres(to, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  const sql = connectPg(to);
   try {
     using file = openReadOnlyFile(from);
     const db = file.db;
@@ -151,8 +150,8 @@ export async function migrateToPostgres(
                VALUES (1, ${state.size}, ${state.root}, ${state.checkpoint})`;
     });
     db.exec("COMMIT");
-    const root = await checkCopy(sql, state.size, state.root);
-    return { events, size: state.size, root: toHex(root) };
+    await checkCopy(to, state.size);
+    return { events, size: state.size, root: toHex(state.root) };
   } catch (e) {
     throw translatePg(e);
   } finally {
@@ -161,27 +160,16 @@ export async function migrateToPostgres(
 }
 
 /**
- * Hashes the copied log again from its lines: each leaf's hash from its
- * entry, each entry its event's line, and the tree's root the SQLite log's.
+ * Replays the copied log as `verify` does, from a snapshot of its own: each
+ * leaf's hash from its entry, each entry its event's line, each stored
+ * subtree hash, and the root from the leaves the stored root, which is the
+ * SQLite log's.
  */
-async function checkCopy(sql: postgres.Sql, size: number, want: Uint8Array): Promise<Uint8Array> {
-  const range = new CompactRange();
-  for (let start = 0; start < size; start += CHUNK) {
-    const rows = await sql<{ idx: number; leaf_hash: Uint8Array; entry: string; line: string }[]>`
-      SELECT l.idx::int AS idx, l.leaf_hash, l.entry, e.envelope_json AS line
-      FROM kez_log_entries AS l JOIN sigchain_events AS e USING (primary_scheme, primary_id, seq)
-      WHERE l.idx >= ${start} AND l.idx < ${start + CHUNK} ORDER BY l.idx`;
-    for (const row of rows) {
-      const hash = leafHash(encoder.encode(row.entry));
-      if (row.idx !== range.size || row.entry !== row.line || !equalBytes(hash, row.leaf_hash)) {
-        throw new Error(`Cannot migrate: the copy's leaf ${range.size} does not check`);
-      }
-      range.append(hash);
-    }
+async function checkCopy(to: string, size: number): Promise<void> {
+  const problems: LogProblem[] = [];
+  const audit = await readPgSnapshot(to, (snapshot) => snapshot.verifyLog((p) => problems.push(p)));
+  if (audit === null || audit.size !== size || problems.length > 0) {
+    const why = problems[0] === undefined ? "" : ` (${problems[0].message})`;
+    throw new Error(`Cannot migrate: the copy's log does not give the SQLite log's root${why}`);
   }
-  const root = range.root();
-  if (range.size !== size || !equalBytes(root, want)) {
-    throw new Error("Cannot migrate: the copy's log does not give the SQLite log's root");
-  }
-  return root;
 }

@@ -7,8 +7,8 @@
 
 import { openReadOnlyFile } from "./read_only_file.ts";
 
-/** What a database holds. */
-export interface DatabaseStats {
+/** What a database holds, SQLite or PostgreSQL alike. */
+export interface EventCounts {
   /** The chains (distinct primaries). */
   readonly chains: number;
   /** The events. */
@@ -17,16 +17,51 @@ export interface DatabaseStats {
   readonly byOp: Readonly<Record<string, number>>;
   /** The events by `signature.alg`. */
   readonly byAlg: Readonly<Record<string, number>>;
+}
+
+/** What a SQLite database holds, and the size of its files. */
+export interface DatabaseStats extends EventCounts {
   /** The size of the database file, in bytes. */
   readonly databaseBytes: number;
   /** The size of its write-ahead log, in bytes; 0 when there is none. */
   readonly walBytes: number;
 }
 
-interface GroupRow {
-  op: string | null;
-  alg: string | null;
-  n: number;
+/** A count of events by op and algorithm, as a `GROUP BY` gives it. */
+export interface EventGroup {
+  /** The events' `payload.op`, or null for rows that are not JSON or lack it. */
+  readonly op: string | null;
+  /** The events' `signature.alg`, or null likewise. */
+  readonly alg: string | null;
+  /** How many. */
+  readonly n: number;
+}
+
+/**
+ * Adds up a database's groups of events into its counts. A row that is not
+ * JSON, or lacks the member, counts as "none": `verify` says why.
+ *
+ * @param chains the distinct primaries
+ * @param groups the events by op and algorithm
+ * @returns the counts
+ *
+ * @example
+ * ```ts
+ * import { tallyEvents } from "./stats.ts";
+ * const counts = tallyEvents(1, [{ op: "add", alg: "ed25519-sha512-jcs", n: 2 }, { op: null, alg: null, n: 1 }]);
+ * if (counts.events !== 3 || counts.byOp.none !== 1 || counts.byOp.add !== 2) throw new Error("unexpected");
+ * ```
+ */
+export function tallyEvents(chains: number, groups: readonly EventGroup[]): EventCounts {
+  const byOp: Record<string, number> = {};
+  const byAlg: Record<string, number> = {};
+  let events = 0;
+  for (const { op, alg, n } of groups) {
+    byOp[op ?? "none"] = (byOp[op ?? "none"] ?? 0) + n;
+    byAlg[alg ?? "none"] = (byAlg[alg ?? "none"] ?? 0) + n;
+    events += n;
+  }
+  return { chains, events, byOp, byAlg };
 }
 
 /**
@@ -52,7 +87,7 @@ export function fileSize(path: string): number {
 }
 
 /**
- * Counts a database's chains and events in one read snapshot, on a read-only
+ * Counts a SQLite database's chains and events in one read snapshot, on a read-only
  * connection. It reads every row once, so it takes time on a large database;
  * a server can keep writing meanwhile.
  *
@@ -83,26 +118,14 @@ export function databaseStats(path: string): DatabaseStats {
        FROM (SELECT CASE WHEN json_valid(envelope_json) THEN envelope_json END AS json
              FROM sigchain_events)
        GROUP BY op, alg ORDER BY op, alg`,
-    ).all() as unknown as GroupRow[];
+    ).all() as unknown as EventGroup[];
     const { chains } = db.prepare(
       `SELECT COUNT(*) AS chains FROM
        (SELECT 1 FROM sigchain_events GROUP BY primary_scheme, primary_id)`,
     ).get() as { chains: number };
     db.exec("COMMIT");
-    const byOp: Record<string, number> = {};
-    const byAlg: Record<string, number> = {};
-    let events = 0;
-    for (const { op, alg, n } of groups) {
-      // A row that is not JSON, or lacks the member, counts as "none"; `verify` says why.
-      byOp[op ?? "none"] = (byOp[op ?? "none"] ?? 0) + n;
-      byAlg[alg ?? "none"] = (byAlg[alg ?? "none"] ?? 0) + n;
-      events += n;
-    }
     return {
-      chains,
-      events,
-      byOp,
-      byAlg,
+      ...tallyEvents(chains, groups),
       databaseBytes: fileSize(path),
       walBytes: fileSize(`${path}-wal`),
     };
