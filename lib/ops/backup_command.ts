@@ -7,7 +7,9 @@
 
 import { databasePath, DB_OPTION, type Env, HELP_OPTION, logKeyPath } from "../config/mod.ts";
 import { parseCommandArgs } from "../runtime/command_table.ts";
-import { backupDatabase } from "../store/backup.ts";
+import { backupDatabase, type BackupReport } from "../store/backup.ts";
+import { backupPostgres } from "../store/pg_backup.ts";
+import { isPostgresUrl, redactUrl } from "../store/pg_url.ts";
 import { plural, readArgs, type ServerCommand } from "./server_command.ts";
 
 /** What `backup` is asked to do. */
@@ -20,7 +22,7 @@ export interface BackupArgs {
   readonly keyFile: string | null;
 }
 
-const USAGE = `Usage: kez-sig-server backup <file> [--db <path>] [--log-key <path>]
+const USAGE = `Usage: kez-sig-server backup <file> [--db <path>|<postgres-url>] [--log-key <path>]
 
 Writes a consistent copy of the database to <file>, which must not exist, while
 the server may be running (SQLite's online backup, in one read snapshot), then
@@ -29,6 +31,11 @@ copies the transparency log's key file beside it, as <file>-log.key (mode 0600):
 a restore needs both. Exit 0 when the copy and its key are written and checked,
 1 when either is not (the copy of a database with a log but no key file is kept,
 and the missing key named), 2 for a usage error.
+
+From PostgreSQL (--db postgres://…, --log-key required) the copy is a checked
+SQLite file of one snapshot, the chains and the log with its last checkpoint,
+that a SQLite server started with the copied key goes on with; the key must
+sign the database's last checkpoint.
 
 Options:
 ${DB_OPTION}
@@ -44,7 +51,7 @@ ${HELP_OPTION}
  * @param env reads an environment variable
  * @returns the database, the copy and the key file
  * @throws {UsageError} for a flag `backup` does not take, or no file or two
- * @throws {TypeError} for an empty path
+ * @throws {TypeError} for an empty path, or a PostgreSQL database without `--log-key`
  *
  * @example
  * ```ts
@@ -60,7 +67,13 @@ export function parseBackupArgs(args: string[], env: Env): BackupArgs {
     allowPositionals: true,
   }, ["file"]);
   const db = databasePath(values.db, env);
-  const keyFile = logKeyPath(values["log-key"] ?? env("KEZ_LOG_KEY"), db);
+  const flag = values["log-key"] ?? env("KEZ_LOG_KEY");
+  if (flag === undefined && isPostgresUrl(db)) {
+    throw new TypeError(
+      "Cannot back up a PostgreSQL database: --log-key <path> (the servers' key file) is required",
+    );
+  }
+  const keyFile = logKeyPath(flag, db);
   return { db, file: positionals[0]!, keyFile };
 }
 
@@ -71,13 +84,25 @@ export const BACKUP_COMMAND: ServerCommand = {
   usage: USAGE,
   async run(args, { env, output }) {
     const { db, file, keyFile } = readArgs("backup", () => parseBackupArgs(args, env));
-    const report = await backupDatabase(db, file, { keyFile });
-    const key = report.keyCopy === null ? "" : `; log key copied to ${report.keyCopy}`;
-    output.out(
-      `Backed up ${
-        plural(report.events, "event")
-      } to ${file} (${report.bytes} bytes), checked${key}`,
-    );
+    let report: BackupReport;
+    if (isPostgresUrl(db) && keyFile !== null) {
+      const pg = await backupPostgres(db, file, { keyFile });
+      report = pg;
+      output.out(
+        `Backed up ${plural(pg.events, "event")} from ${
+          redactUrl(db)
+        } to ${file} (${pg.bytes} bytes), checked: log size ${pg.size}, root ${pg.root}${
+          keyCopied(pg)
+        }`,
+      );
+    } else {
+      report = await backupDatabase(db, file, { keyFile });
+      output.out(
+        `Backed up ${plural(report.events, "event")} to ${file} (${report.bytes} bytes), checked${
+          keyCopied(report)
+        }`,
+      );
+    }
     if (report.keyMissing === null) return 0;
     output.err(
       `kez-sig-server: WARNING: no log key copied: "${report.keyMissing}" does not exist, and the database has a transparency log signed with it; ` +
@@ -87,3 +112,7 @@ export const BACKUP_COMMAND: ServerCommand = {
     return 1;
   },
 };
+
+function keyCopied(report: BackupReport): string {
+  return report.keyCopy === null ? "" : `; log key copied to ${report.keyCopy}`;
+}

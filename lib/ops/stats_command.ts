@@ -5,14 +5,17 @@
  */
 
 import { DB_OPTION, HELP_OPTION } from "../config/mod.ts";
-import { databaseStats } from "../store/stats.ts";
-import { readArgs, type ServerCommand, type ServerContext } from "./server_command.ts";
+import { pgDatabaseStats } from "../store/pg_stats.ts";
+import { isPostgresUrl, redactUrl } from "../store/pg_url.ts";
+import { databaseStats, type EventCounts } from "../store/stats.ts";
+import { type Output, readArgs, type ServerCommand } from "./server_command.ts";
 import { parseDatabaseArgs } from "./verify_command.ts";
 
-const USAGE = `Usage: kez-sig-server stats [--db <path>]
+const USAGE = `Usage: kez-sig-server stats [--db <path>|<postgres-url>]
 
 Prints the number of chains and events, the events by op and by signature
-algorithm, and the size of the database files, from a read-only connection.
+algorithm, and the size of the database files, from a read-only connection
+(on PostgreSQL, one snapshot; the sizes of the database, the events and the log).
 
 Options:
 ${DB_OPTION}
@@ -29,13 +32,24 @@ export const STATS_COMMAND: ServerCommand = {
   name: "stats",
   summary: "count chains and events by op and algorithm; the database size",
   usage: USAGE,
-  run: (args, ctx) => Promise.try(stats, args, ctx),
+  async run(args, { env, output }) {
+    const db = readArgs("stats", () => parseDatabaseArgs("stats", args, env));
+    if (isPostgresUrl(db)) {
+      const stats = await pgDatabaseStats(db);
+      output.out(
+        `Database: ${
+          redactUrl(db)
+        }, ${stats.databaseBytes} bytes (events ${stats.eventsBytes} bytes, log ${stats.logBytes} bytes)`,
+      );
+      return counts(stats, output);
+    }
+    const stats = databaseStats(db);
+    output.out(`Database: ${db}, ${stats.databaseBytes} bytes (WAL ${stats.walBytes} bytes)`);
+    return counts(stats, output);
+  },
 };
 
-function stats(args: string[], { env, output }: ServerContext): number {
-  const db = readArgs("stats", () => parseDatabaseArgs("stats", args, env));
-  const stats = databaseStats(db);
-  output.out(`Database: ${db}, ${stats.databaseBytes} bytes (WAL ${stats.walBytes} bytes)`);
+function counts(stats: EventCounts, output: Output): number {
   output.out(`Chains: ${stats.chains}`);
   output.out(`Events: ${stats.events}`);
   output.out(`By op: ${tally(stats.byOp)}`);

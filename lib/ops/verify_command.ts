@@ -7,17 +7,24 @@
 
 import { databasePath, DB_OPTION, type Env, HELP_OPTION } from "../config/mod.ts";
 import { parseCommandArgs } from "../runtime/command_table.ts";
-import { plural, readArgs, type ServerCommand, type ServerContext } from "./server_command.ts";
-import { verifyDatabase } from "./verify_database.ts";
+import { type Output, plural, readArgs, type ServerCommand } from "./server_command.ts";
+import { isPostgresUrl } from "../store/pg_url.ts";
+import {
+  verifyDatabase,
+  verifyPostgres,
+  type VerifyProblem,
+  type VerifyReport,
+} from "./verify_database.ts";
 
-const USAGE = `Usage: kez-sig-server verify [--db <path>]
+const USAGE = `Usage: kez-sig-server verify [--db <path>|<postgres-url>]
 
 Re-validates every stored chain from seq 0 with the protocol core: structure,
 links, signatures and ops, the stored hash of every event, and that every stored
 line is canonical JSON. Reads through a read-only connection, chain by chain, so
 it is safe on a live database. Prints each problem (primary and seq) and a
 summary. Exit 0 when there is no problem, 1 when there is one or the database
-cannot be read, 2 for a usage error.
+cannot be read, 2 for a usage error. On PostgreSQL it reads one REPEATABLE READ
+snapshot, a page at a time, while the servers keep writing.
 
 Options:
 ${DB_OPTION}
@@ -54,15 +61,20 @@ export const VERIFY_COMMAND: ServerCommand = {
   name: "verify",
   summary: "re-check every stored chain and hash; exit 1 on a problem",
   usage: USAGE,
-  run: (args, ctx) => Promise.try(verify, args, ctx),
+  async run(args, { env, output }) {
+    const db = readArgs("verify", () => parseDatabaseArgs("verify", args, env));
+    const onProblem = (p: VerifyProblem) => {
+      if (!("log" in p)) output.out(`${p.primary} seq ${p.seq}: ${p.message}`);
+      else output.out(`log${p.index === undefined ? "" : ` index ${p.index}`}: ${p.message}`);
+    };
+    const report = isPostgresUrl(db)
+      ? await verifyPostgres(db, onProblem)
+      : verifyDatabase(db, onProblem);
+    return summarize(report, output);
+  },
 };
 
-function verify(args: string[], { env, output }: ServerContext): number {
-  const db = readArgs("verify", () => parseDatabaseArgs("verify", args, env));
-  const report = verifyDatabase(db, (p) => {
-    if (!("log" in p)) output.out(`${p.primary} seq ${p.seq}: ${p.message}`);
-    else output.out(`log${p.index === undefined ? "" : ` index ${p.index}`}: ${p.message}`);
-  });
+function summarize(report: VerifyReport, output: Output): number {
   const log = report.logSize === null
     ? ""
     : `, and the log's ${plural(report.logSize, "leaf", "leaves")}`;
