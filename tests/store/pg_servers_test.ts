@@ -399,6 +399,10 @@ postgresTest(
               method: "POST",
               headers: { "content-type": "application/json" },
               body: JSON.stringify(author.next("add", `github:o${Date.now()}`)),
+            }).catch((e) => {
+              // A server that is gone says why in its log.
+              const logs = servers.map((s) => `${s.base} running=${s.running}:\n${s.log}`);
+              throw new Error(`Cannot POST to ${base}\n${logs.join("\n")}`, { cause: e });
             });
             return { status: res.status, body: await res.json() };
           };
