@@ -40,6 +40,7 @@ import {
 } from "./lib/store/mod.ts";
 import { formatVerifierKey, verifierKey } from "./lib/tlog/mod.ts";
 import { SignatureVerifier } from "./lib/verify/mod.ts";
+import { runWitness } from "./lib/witness/mod.ts";
 
 export { VERSION };
 
@@ -127,6 +128,8 @@ export async function main(args: readonly string[]): Promise<number> {
       return await serveUntilStopped(command.config);
     case "mirror":
       return await serveUntilStopped(command.config, command);
+    case "witness":
+      return await runWitness(command);
     default:
       return await runMaintenance(command);
   }

@@ -21,6 +21,7 @@ import {
 import { DEFAULTS } from "./defaults.ts";
 import { isPostgresUrl } from "../store/pg_url.ts";
 import { COMMAND_USAGE, MIRROR_USAGE } from "./usage.ts";
+import { parseWitness, type WitnessCommand } from "./witness_command.ts";
 
 /** The maintenance commands. */
 export type MaintenanceName = keyof typeof COMMAND_USAGE;
@@ -29,6 +30,7 @@ export type MaintenanceName = keyof typeof COMMAND_USAGE;
 export type Command =
   | ServeCommand
   | MirrorCommand
+  | WitnessCommand
   | {
     readonly kind: "backup";
     readonly db: string;
@@ -91,6 +93,7 @@ export function parseCommand(args: readonly string[], env: Env): Command {
   const [first, ...rest] = args;
   if (first === undefined || first.startsWith("-")) return parseServe(args, env);
   if (first === "mirror") return parseMirror(rest, env);
+  if (first === "witness") return parseWitness(rest, env);
   if (!Object.hasOwn(COMMAND_USAGE, first)) {
     throw new TypeError(`Unknown command '${first}'`);
   }

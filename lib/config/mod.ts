@@ -17,3 +17,4 @@ export * from "./command.ts";
 export * from "./config.ts";
 export * from "./defaults.ts";
 export * from "./usage.ts";
+export * from "./witness_command.ts";

@@ -51,6 +51,7 @@ ${SERVE_OPTION_LINES}
 
 Commands:
   mirror                follow another server's transparency log and serve a verified copy
+  witness               a C2SP tlog-witness: cosign checkpoints of the logs it is given
   backup <file>         write a verified copy of the database, safe while the server runs
   verify                re-check every stored chain and hash; exit 1 on a problem
   stats                 count chains and events by op and algorithm; the database size

@@ -48,3 +48,4 @@ export * from "./subject_lookup.ts";
 export * from "./thread_writer.ts";
 export * from "./transparency_log.ts";
 export * from "./verify_log.ts";
+export * from "./witness_db.ts";
