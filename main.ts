@@ -40,7 +40,7 @@ import {
 } from "./lib/store/mod.ts";
 import { formatVerifierKey, verifierKey } from "./lib/tlog/mod.ts";
 import { SignatureVerifier } from "./lib/verify/mod.ts";
-import { runWitness } from "./lib/witness/mod.ts";
+import { runWitness, startWitnessing } from "./lib/witness/mod.ts";
 
 export { VERSION };
 
@@ -310,6 +310,20 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
   // Closed before the store, so that the store closes with nothing pending.
   const appender = new Appender(store, { checkSignature: verifier.check });
   held.defer(() => appender.close());
+  let witnessing;
+  try {
+    witnessing = config.witnessing && store.log &&
+      await startWitnessing(
+        config.witnessing,
+        store.log,
+        config.db,
+        logger,
+        metrics && ((w, o) => metrics.witnessAnswered(w, o)),
+      );
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  held.defer(() => witnessing?.stop());
   let server: Deno.HttpServer<Deno.NetAddr>;
   try {
     server = serve({
@@ -319,6 +333,7 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
       logger,
       metrics,
       mirrorOf: mirror?.upstream,
+      witnessed: witnessing ? witnessing.witnessed : undefined,
       hostname,
       port,
       onListen: ({ hostname, port }) => {

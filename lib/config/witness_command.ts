@@ -134,3 +134,65 @@ export function parseWitness(
     logFormat: parseLogFormat(values["log-format"] ?? env("KEZ_LOG_FORMAT") ?? DEFAULTS.logFormat),
   };
 }
+
+/** The server's settings for asking witnesses (`--witness-policy` and its companions). */
+export interface WitnessingConfig {
+  /** The C2SP tlog-policy file: its witnesses with URLs are asked, its quorum decides. */
+  readonly policyFile: string;
+  /** The time between rounds, in milliseconds. */
+  readonly intervalMs: number;
+  /** The most requests a minute to one witness. */
+  readonly quotaPerMinute: number;
+}
+
+/** The default of `--witness-interval`, in seconds. */
+export const DEFAULT_WITNESS_INTERVAL_S = 10;
+/** The default of `--witness-quota`, requests a minute to each witness. */
+export const DEFAULT_WITNESS_QUOTA = 12;
+
+function whole(name: string, text: string, max: number): number {
+  const n = Number(text);
+  if (!/^[1-9][0-9]*$/.test(text) || n > max) {
+    throw new TypeError(`Cannot use --${name} "${text}": expected a whole number from 1 to ${max}`);
+  }
+  return n;
+}
+
+/**
+ * Reads the server's witnessing flags and their variables.
+ *
+ * @param logOn whether the transparency log is on; witnessing needs it
+ * @param flag reads a server flag's value
+ * @param env reads an environment variable
+ * @returns the settings, or null without a policy
+ * @throws {TypeError} for a bad value, or a policy with the log off
+ *
+ * @example
+ * ```ts
+ * import { witnessingConfig } from "./witness_command.ts";
+ * const flags: Record<string, string> = { "witness-policy": "p.txt", "witness-interval": "2" };
+ * const config = witnessingConfig(true, (name) => flags[name], () => undefined);
+ * if (config?.intervalMs !== 2000 || config.quotaPerMinute !== 12) throw new Error("unexpected");
+ * ```
+ */
+export function witnessingConfig(
+  logOn: boolean,
+  flag: (name: "witness-policy" | "witness-interval" | "witness-quota") => string | undefined,
+  env: Env,
+): WitnessingConfig | null {
+  const policyFile = flag("witness-policy") ?? env("KEZ_WITNESS_POLICY");
+  if (policyFile === undefined) return null;
+  if (!logOn) throw new TypeError("Cannot use --witness-policy: the transparency log is off");
+  const interval = flag("witness-interval") ?? env("KEZ_WITNESS_INTERVAL");
+  const quota = flag("witness-quota") ?? env("KEZ_WITNESS_QUOTA");
+  return {
+    policyFile,
+    intervalMs: 1000 *
+      (interval === undefined
+        ? DEFAULT_WITNESS_INTERVAL_S
+        : whole("witness-interval", interval, 3600)),
+    quotaPerMinute: quota === undefined
+      ? DEFAULT_WITNESS_QUOTA
+      : whole("witness-quota", quota, 600),
+  };
+}

@@ -49,3 +49,5 @@ export * from "./thread_writer.ts";
 export * from "./transparency_log.ts";
 export * from "./verify_log.ts";
 export * from "./witness_db.ts";
+export * from "./cosignature_record.ts";
+export * from "./pg_cosignature_record.ts";

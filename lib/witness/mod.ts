@@ -23,3 +23,5 @@
 export * from "./run_witness.ts";
 export * from "./witness.ts";
 export * from "./witness_handler.ts";
+export * from "./witness_collector.ts";
+export * from "./start_witnessing.ts";
