@@ -1,7 +1,8 @@
 /**
  * Witnesses (c2sp.org/tlog-witness): a witness of any C2SP log, which
  * cosigns each checkpoint consistent with the last one it cosigned, and its
- * `witness` command.
+ * `witness` command; and the log's side, the collector that asks a policy's
+ * witnesses to cosign its checkpoints and keeps those that meet the quorum.
  *
  * @example
  * ```ts
