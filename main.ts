@@ -22,7 +22,9 @@ import {
   MIRROR_USAGE,
   parseMirror,
   parseServe,
+  parseWitness,
   USAGE,
+  WITNESS_USAGE,
 } from "./lib/config/mod.ts";
 import { serve } from "./lib/http/mod.ts";
 import { createLogger, type Logger } from "./lib/log/mod.ts";
@@ -55,6 +57,7 @@ import {
 } from "./lib/store/mod.ts";
 import { formatVerifierKey, verifierKey } from "./lib/tlog/mod.ts";
 import { SignatureVerifier } from "./lib/verify/mod.ts";
+import { runWitness, startWitnessing } from "./lib/witness/mod.ts";
 
 export { VERSION };
 
@@ -130,8 +133,22 @@ const MIRROR_COMMAND: ServerCommand = {
   },
 };
 
+/** The `witness` command: a server of its own, for any C2SP log. */
+const WITNESS_COMMAND: ServerCommand = {
+  name: "witness",
+  summary: "a C2SP tlog-witness: cosign checkpoints of the logs it is given",
+  usage: WITNESS_USAGE,
+  async run(args, { env }) {
+    return await runWitness(readArgs("witness", () => parseWitness(args, env)));
+  },
+};
+
 /** Every command of the binary, as its help lists them; without one, it serves. */
-const COMMANDS: readonly ServerCommand[] = [MIRROR_COMMAND, ...MAINTENANCE_COMMANDS];
+const COMMANDS: readonly ServerCommand[] = [
+  MIRROR_COMMAND,
+  WITNESS_COMMAND,
+  ...MAINTENANCE_COMMANDS,
+];
 
 const HELP = `${USAGE}
 Commands:
@@ -368,6 +385,20 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
   // Closed before the store, so that the store closes with nothing pending.
   const appender = new Appender(store, { checkSignature: verifier.check });
   held.defer(() => appender.close());
+  let witnessing;
+  try {
+    witnessing = config.witnessing && store.log &&
+      await startWitnessing(
+        config.witnessing,
+        store.log,
+        config.db,
+        logger,
+        metrics && ((w, o) => metrics.witnessAnswered(w, o)),
+      );
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  held.defer(() => witnessing?.stop());
   let server: Deno.HttpServer<Deno.NetAddr>;
   try {
     server = serve({
@@ -377,6 +408,7 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
       logger,
       metrics,
       mirrorOf: mirror?.upstream,
+      witnessed: witnessing ? witnessing.witnessed : undefined,
       hostname,
       port,
       onListen: ({ hostname, port }) => {

@@ -21,6 +21,7 @@ const LAYER: Readonly<Record<string, number>> = {
   append: 3,
   ops: 4,
   mirror: 4,
+  witness: 4,
   http: 5,
   cli: 5,
 };

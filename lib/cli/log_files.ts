@@ -121,11 +121,14 @@ function parseServerKey(text: string, path: string): ServerKey {
       return {};
     }
   })();
-  const { server, key, pinned } = value;
-  if (typeof server !== "string" || typeof key !== "string" || typeof pinned !== "boolean") {
-    throw new CliError(`Cannot read ${path}: it is not {"server", "key", "pinned"}`);
+  const { server, key, pinned, policy } = value;
+  if (
+    typeof server !== "string" || typeof key !== "string" || typeof pinned !== "boolean" ||
+    (policy !== undefined && typeof policy !== "string")
+  ) {
+    throw new CliError(`Cannot read ${path}: it is not {"server", "key", "pinned"[, "policy"]}`);
   }
-  return { server, key, pinned };
+  return { server, key, pinned, ...(policy === undefined ? {} : { policy }) };
 }
 
 /**
@@ -202,13 +205,14 @@ export class FileLogState implements LogStateStore {
     const path = this.#keyPath(server);
     const text = await readIfExists(path);
     if (text === null) return null;
-    const { key, pinned } = parseServerKey(text, path);
-    return { key, pinned };
+    const { key, pinned, policy } = parseServerKey(text, path);
+    return { key, pinned, ...(policy === undefined ? {} : { policy }) };
   }
 
   /** {@inheritDoc LogStateStore.writeKey} */
   async writeKey(server: string, trusted: TrustedKey): Promise<void> {
-    const record = { server, key: trusted.key, pinned: trusted.pinned };
+    const { key, pinned, policy } = trusted;
+    const record = { server, key, pinned, ...(policy === undefined ? {} : { policy }) };
     await writeCreating(this.#keyPath(server), JSON.stringify(record) + "\n");
   }
 

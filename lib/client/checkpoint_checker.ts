@@ -13,6 +13,7 @@ import {
   type Checkpoint,
   formatVerifierKey,
   openCheckpoint,
+  type Policy,
   TlogError,
   type VerifierKey,
   verifyConsistency,
@@ -49,6 +50,8 @@ export interface TrustedLog {
   readonly key: VerifierKey;
   /** True when the user pinned the key, false when it was trusted on first use. */
   readonly pinned: boolean;
+  /** The witness policy whose quorum its checkpoints must meet, if any. */
+  readonly policy?: Policy;
 }
 
 /** A served checkpoint that passed the checks, and what to keep after it. */

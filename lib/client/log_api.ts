@@ -74,6 +74,40 @@ export class LogApi {
   }
 
   /**
+   * GETs the latest checkpoint that met the server's witness quorum, with its
+   * cosignature lines.
+   *
+   * @returns the note verbatim, or null when the server has none (404)
+   * @throws {KezError} the server's code for any other answer; `unavailable` when unreachable
+   */
+  witnessedCheckpoint(): Promise<string | null> {
+    return this.#get("/v1/log/checkpoint/witnessed", "Cannot get witnessed checkpoint", true);
+  }
+
+  /**
+   * GETs the inclusion proof (audit path) of a leaf in the tree of a size.
+   *
+   * @param index the leaf's index
+   * @param size the tree's size, larger than the index
+   * @returns the proof's hashes
+   * @throws {KezError} the server's code; `internal` for an answer that is not that proof
+   */
+  async inclusion(index: number, size: number): Promise<Uint8Array[]> {
+    const action = `Cannot get inclusion proof of ${index} in size ${size}`;
+    const path = `/v1/log/proof/inclusion?index=${index}&size=${size}`;
+    const text = await this.#get(path, action, false);
+    try {
+      const answer = JSON.parse(text!) as { index?: unknown; size?: unknown; hashes?: unknown };
+      if (answer.index !== index || answer.size !== size || !Array.isArray(answer.hashes)) {
+        throw new SyntaxError("not the proof asked for");
+      }
+      return answer.hashes.map((h) => decodeBase64(String(h)));
+    } catch (cause) {
+      throw new KezError("internal", `${action}: the answer is not that proof`, { cause });
+    }
+  }
+
+  /**
    * GETs the consistency proof between two tree sizes.
    *
    * @param from the older size, at least 1

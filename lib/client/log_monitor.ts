@@ -9,7 +9,12 @@
  */
 
 import { KezError, Sigchain } from "../protocol/mod.ts";
-import { type Checkpoint, encodeBase64, formatVerifierKey } from "../tlog/mod.ts";
+import {
+  type Checkpoint,
+  encodeBase64,
+  formatVerifierKey,
+  type WitnessSignature,
+} from "../tlog/mod.ts";
 import { KezClient } from "./client.ts";
 import type { FetchFn } from "./http.ts";
 import { LogAlarm } from "./log_alarm.ts";
@@ -55,6 +60,8 @@ export interface MonitorReport {
   readonly chains: number;
   /** Every problem, of the log and of the server's chains; none when all is well. */
   readonly findings: readonly MonitorFinding[];
+  /** With a witness policy, the witnesses that cosigned the checkpoint. */
+  readonly cosigners?: readonly WitnessSignature[];
 }
 
 /**
@@ -114,6 +121,7 @@ export async function monitorLog(
     from,
     chains: chains.length,
     findings,
+    ...(view.cosigners === undefined ? {} : { cosigners: view.cosigners }),
   };
 }
 

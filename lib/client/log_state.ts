@@ -17,6 +17,11 @@ export interface TrustedKey {
   readonly key: string;
   /** True when the user pinned it; false when it was trusted on first use. */
   readonly pinned: boolean;
+  /**
+   * The C2SP tlog-policy pinned with the key, whose witness quorum every
+   * checkpoint of this server must meet; absent without one.
+   */
+  readonly policy?: string;
 }
 
 /** Where a client keeps its trusted keys and checkpoints. */

@@ -15,6 +15,7 @@ import {
   openTlogProof,
   parseVerifierKey,
   type VerifierKey,
+  type WitnessSignature,
 } from "../tlog/mod.ts";
 import {
   CheckpointChecker,
@@ -26,6 +27,7 @@ import { type Evidence, keptCheckpointEvidence, LogAlarm } from "./log_alarm.ts"
 import { LogApi } from "./log_api.ts";
 import type { LogStateStore } from "./log_state.ts";
 import type { FetchFn } from "./http.ts";
+import { policyFor, proveWitnessed, WITNESS_WAIT_MS, witnessedView } from "./witness_quorum.ts";
 
 const encoder = new TextEncoder();
 
@@ -45,6 +47,15 @@ export interface LogVerifierOptions {
    * default, since a client may reach an honest log through a stale cache.
    */
   readonly smaller?: SmallerCheckpointPolicy;
+  /**
+   * A C2SP tlog-policy for every server, over any kept beside a pinned key:
+   * only checkpoints its witness quorum cosigned are trusted.
+   */
+  readonly policy?: string;
+  /** How long to wait for a witnessed checkpoint to cover an event; 30 s by default. */
+  readonly witnessWaitMs?: number;
+  /** The POSIX time in seconds, for cosignature timestamps; the clock by default. */
+  readonly now?: () => number;
 }
 
 /** A server's latest checkpoint, verified and found consistent with the kept one. */
@@ -55,6 +66,8 @@ export interface LogView {
   readonly served: VerifiedCheckpoint;
   /** The largest checkpoint verified so far, kept from now on: `served` or a larger one. */
   readonly kept: VerifiedCheckpoint;
+  /** With a witness policy, the witnesses that cosigned `served`. */
+  readonly cosigners?: readonly WitnessSignature[];
 }
 
 /** An event's inclusion proof, verified. */
@@ -63,8 +76,13 @@ export interface ProvedEvent {
   readonly proof: string;
   /** The event's index in the log. */
   readonly index: number;
-  /** The proof's checkpoint, verified and consistent with the kept one. */
+  /**
+   * The proof's checkpoint, verified and consistent with the kept one; with a
+   * witness policy, the witnessed checkpoint the event was proven in.
+   */
   readonly checkpoint: Checkpoint;
+  /** With a witness policy, the witnesses that cosigned that checkpoint. */
+  readonly cosigners?: readonly WitnessSignature[];
 }
 
 /**
@@ -143,7 +161,12 @@ export class LogVerifier {
   async #resolve(api: LogApi): Promise<TrustedLog | null> {
     const { server } = api;
     const kept = await this.#state.readKey(server);
-    if (kept !== null) return { api, key: parseKey(kept.key, server), pinned: kept.pinned };
+    if (kept !== null) {
+      const key = parseKey(kept.key, server);
+      const text = this.#options.policy ?? kept.policy;
+      const policy = text === undefined ? {} : { policy: policyFor(text, key, server) };
+      return { api, key, pinned: kept.pinned, ...policy };
+    }
     const served = await api.key();
     if (served === null) {
       this.#warn(
@@ -153,13 +176,16 @@ export class LogVerifier {
       return null;
     }
     const key = parseKey(served, server);
+    const text = this.#options.policy;
+    // Checked before the key is kept: a policy that names another log refuses this one.
+    const policy = text === undefined ? {} : { policy: policyFor(text, key, server) };
     await this.#state.writeKey(server, { key: formatVerifierKey(key), pinned: false });
     this.#warn(
       server,
       `trusting log key ${formatVerifierKey(key)} of ${server} on first use (TOFU); ` +
         "check it out of band and pin it",
     );
-    return { api, key, pinned: false };
+    return { api, key, pinned: false, ...policy };
   }
 
   /**
@@ -194,8 +220,21 @@ export class LogVerifier {
         [await this.#keptEvidence(log)],
       );
     }
+    if (log.policy !== undefined) {
+      const view = await witnessedView(log, log.policy, this.#checker, 0, this.#quorum());
+      const { cosigners, kept } = view;
+      return { log, served: { note: view.note, checkpoint: view.checkpoint }, kept, cosigners };
+    }
     const served = { name: `served checkpoint (${server}/v1/log/checkpoint)`, text: note };
     return await this.#accept(log, served, []);
+  }
+
+  #quorum() {
+    const { witnessWaitMs, now } = this.#options;
+    return {
+      waitMs: witnessWaitMs ?? WITNESS_WAIT_MS,
+      now: now ?? (() => Math.floor(Date.now() / 1000)),
+    };
   }
 
   async #keptEvidence(log: TrustedLog): Promise<Evidence> {
@@ -246,7 +285,13 @@ export class LogVerifier {
     }
     const name = `checkpoint of the proof of ${primary} seq ${seq}`;
     await this.#accept(log, { name, text: opened.note }, evidence);
-    return { proof, index: opened.index, checkpoint: opened.checkpoint };
+    if (log.policy === undefined) {
+      return { proof, index: opened.index, checkpoint: opened.checkpoint };
+    }
+    const { index } = opened;
+    const view = await witnessedView(log, log.policy, this.#checker, index + 1, this.#quorum());
+    await proveWitnessed(log, view, index, event.line, `${primary} seq ${seq}`);
+    return { proof, index, checkpoint: view.checkpoint, cosigners: view.cosigners };
   }
 
   /**

@@ -49,6 +49,7 @@ export * from "./log_replay.ts";
 export * from "./log_state.ts";
 export * from "./log_tree.ts";
 export * from "./log_verifier.ts";
+export * from "./witness_quorum.ts";
 export * from "./logged_chain.ts";
 export * from "./monitor_finding.ts";
 export * from "./publish.ts";

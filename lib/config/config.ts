@@ -12,6 +12,7 @@ import { defaultLogKeyPath } from "../store/log_key.ts";
 import { isPostgresUrl } from "../store/pg_url.ts";
 import { isKeyName } from "../tlog/mod.ts";
 import { DEFAULTS } from "./defaults.ts";
+import { type WitnessingConfig, witnessingConfig } from "./witness_command.ts";
 import { BODY_TIMEOUT_MS } from "../protocol/mod.ts";
 
 /** Everything the server is told at start. */
@@ -32,6 +33,8 @@ export interface Config {
   readonly bodyTimeoutMs: number;
   /** The transparency log (spec §10), or null when it is turned off. */
   readonly log: LogConfig | null;
+  /** Asking witnesses to cosign the log's checkpoints, or null without a witness policy. */
+  readonly witnessing: WitnessingConfig | null;
 }
 
 /** The transparency log's settings (spec §10.2). */
@@ -74,6 +77,9 @@ export const SERVE_OPTIONS = {
   "log-key": { type: "string" },
   "transparency-log": { type: "string" },
   "new-log-key": { type: "boolean" },
+  "witness-policy": { type: "string" },
+  "witness-interval": { type: "string" },
+  "witness-quota": { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "V" },
 } as const;
@@ -162,6 +168,7 @@ export function serveConfig(values: ServeValues, env: Env): Config {
         ...(newKey ? { newKey } : {}),
       }
       : null,
+    witnessing: witnessingConfig(logOn, flag, env),
   };
 }
 

@@ -16,3 +16,4 @@ export * from "./config.ts";
 export * from "./defaults.ts";
 export * from "./mirror_command.ts";
 export * from "./usage.ts";
+export * from "./witness_command.ts";

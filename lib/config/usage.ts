@@ -38,6 +38,11 @@ ${DB_OPTION}
                         under a new key, and record the change. Every client that
                         pinned the old key will report an ALARM. Without this flag
                         a database with a log and no key file is refused.
+  --witness-policy <file>  a C2SP tlog-policy: ask its witnesses (with URLs) to cosign
+                        checkpoints; GET /v1/log/checkpoint/witnessed serves the latest
+                        that meets its quorum (env KEZ_WITNESS_POLICY; default: none)
+  --witness-interval <s>  seconds between rounds of asking (env KEZ_WITNESS_INTERVAL; default 10)
+  --witness-quota <n>   most requests a minute to one witness (env KEZ_WITNESS_QUOTA; default 12)
 ${HELP_OPTION}
   -V, --version         print the version and exit`;
 

@@ -9,8 +9,9 @@ import type { Appender } from "../append/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import { type Metrics, VERSION } from "../ops/mod.ts";
 import { type ErrorCode, KezError } from "../protocol/mod.ts";
-import type { Store } from "../store/mod.ts";
+import type { Store, WitnessedNote } from "../store/mod.ts";
 import { logRoutes } from "./log_routes.ts";
+import { witnessedRoute } from "./witnessed_route.ts";
 import { metricsRoute } from "./metrics_route.ts";
 import { openApiRoute } from "./openapi_route.ts";
 import { requestIdHeader } from "./request_id.ts";
@@ -46,6 +47,8 @@ export interface AppOptions {
   readonly appender?: Appender | undefined;
   /** How long a POST body may take to arrive, in milliseconds; `BODY_TIMEOUT_MS` by default. */
   readonly bodyTimeoutMs?: number | undefined;
+  /** Reads the latest witnessed checkpoint, with a witness policy; without it, no such route. */
+  readonly witnessed?: (() => Promise<WitnessedNote | null>) | undefined;
 }
 
 /** The preflight answer's headers beyond the context's: CORS wide open (spec §6, revision 2). */
@@ -86,10 +89,11 @@ const LOGGED_PATH_CHARS = 200;
  * ```
  */
 export function appRoutes(options: AppOptions): Route[] {
-  const { store, metrics, mirrorOf, appender, bodyTimeoutMs } = options;
+  const { store, metrics, mirrorOf, appender, bodyTimeoutMs, witnessed } = options;
   const routes = [
     ...sigchainRoutes(store, mirrorOf, appender, bodyTimeoutMs),
     ...(store.log === undefined ? [] : logRoutes(store, store.log)),
+    ...(witnessed === undefined ? [] : [witnessedRoute(witnessed)]),
     ...(metrics === undefined ? [] : [metricsRoute(metrics)]),
   ];
   return [...routes, openApiRoute(routes, VERSION)];

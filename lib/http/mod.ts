@@ -32,3 +32,4 @@ export * from "./route_label.ts";
 export * from "./router.ts";
 export * from "./server.ts";
 export * from "./sigchain_routes.ts";
+export * from "./witnessed_route.ts";

@@ -39,6 +39,7 @@ export class Metrics {
   #series = new Map<string, RequestSeries>();
   #appended = 0;
   #rejected = new Map<string, number>();
+  #witness = new Map<string, number>();
   #stored: StoredCounts | undefined;
 
   /**
@@ -81,6 +82,17 @@ export class Metrics {
   }
 
   /**
+   * Counts one answer of a witness asked to cosign (or its failure to answer).
+   *
+   * @param witness the witness's name in the policy
+   * @param outcome `cosigned`, `conflict` (a 409 naming its size) or `failed`
+   */
+  witnessAnswered(witness: string, outcome: string): void {
+    const key = `witness="${witness.replace(/["\\\n]/g, "_")}",outcome="${outcome}"`;
+    this.#witness.set(key, (this.#witness.get(key) ?? 0) + 1);
+  }
+
+  /**
    * Writes every metric.
    *
    * @returns the exposition text
@@ -110,6 +122,14 @@ export class Metrics {
         "counter",
         "POSTed events refused, by error code.",
         rejected.map(([code, n]) => `kez_events_rejected_total{code="${code}"} ${n}`),
+      ),
+      ...family(
+        "kez_witness_requests_total",
+        "counter",
+        "add-checkpoint requests to witnesses, by witness and outcome (cosigned, conflict, failed).",
+        [...this.#witness].sort().map(([labels, n]) =>
+          `kez_witness_requests_total{${labels}} ${n}`
+        ),
       ),
     ];
     if (this.#stored !== undefined) {

@@ -30,6 +30,7 @@ export function defaultLogKeyPath(db: string): string | null {
  * Reads the log's key file.
  *
  * @param path the key file
+ * @param label what the key is, for messages (a witness keeps its own key in the same form)
  * @returns the seed, or null when the file does not exist
  * @throws {Error} when the file cannot be read, group or others may access
  *   it, or it does not hold 64 hex digits
@@ -46,7 +47,7 @@ export function defaultLogKeyPath(db: string): string | null {
  * if (missing !== null || read?.join() !== seed.join()) throw new Error("unexpected");
  * ```
  */
-export async function readLogKey(path: string): Promise<Uint8Array | null> {
+export async function readLogKey(path: string, label = "log key"): Promise<Uint8Array | null> {
   let info: Deno.FileInfo;
   let text: string;
   try {
@@ -54,18 +55,18 @@ export async function readLogKey(path: string): Promise<Uint8Array | null> {
     text = await Deno.readTextFile(path);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return null;
-    throw new Error(`Cannot read log key file "${path}": ${(e as Error).message}`);
+    throw new Error(`Cannot read ${label} file "${path}": ${(e as Error).message}`);
   }
   if (info.mode !== null && (info.mode & 0o077) !== 0) {
     throw new Error(
-      `Cannot use log key file "${path}": group or others may access it (mode ${
+      `Cannot use ${label} file "${path}": group or others may access it (mode ${
         (info.mode & 0o777).toString(8)
       }); run chmod 600 on it`,
     );
   }
   const hex = text.trim();
   if (!/^[0-9a-f]{64}$/i.test(hex)) {
-    throw new Error(`Cannot use log key file "${path}": expected 64 hex digits`);
+    throw new Error(`Cannot use ${label} file "${path}": expected 64 hex digits`);
   }
   return fromHex(hex.toLowerCase());
 }
@@ -78,6 +79,7 @@ export async function readLogKey(path: string): Promise<Uint8Array | null> {
  *
  * @param path the key file, which must not exist
  * @param seed the 32-byte Ed25519 seed
+ * @param label what the key is, for messages
  * @throws {Error} when the file exists or cannot be written
  *
  * @example
@@ -90,7 +92,11 @@ export async function readLogKey(path: string): Promise<Uint8Array | null> {
  * if (mode !== 0o600) throw new Error(mode.toString(8));
  * ```
  */
-export async function createLogKey(path: string, seed: Uint8Array): Promise<void> {
+export async function createLogKey(
+  path: string,
+  seed: Uint8Array,
+  label = "log key",
+): Promise<void> {
   try {
     // The umask only ever takes bits away from 0600.
     using file = await Deno.open(path, { write: true, createNew: true, mode: 0o600 });
@@ -98,6 +104,6 @@ export async function createLogKey(path: string, seed: Uint8Array): Promise<void
     for (let n = 0; n < bytes.length;) n += await file.write(bytes.subarray(n));
     await file.sync();
   } catch (e) {
-    throw new Error(`Cannot create log key file "${path}": ${(e as Error).message}`);
+    throw new Error(`Cannot create ${label} file "${path}": ${(e as Error).message}`);
   }
 }

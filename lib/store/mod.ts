@@ -52,3 +52,6 @@ export * from "./subject_lookup.ts";
 export * from "./thread_writer.ts";
 export * from "./transparency_log.ts";
 export * from "./verify_log.ts";
+export * from "./witness_db.ts";
+export * from "./cosignature_record.ts";
+export * from "./pg_cosignature_record.ts";

@@ -73,6 +73,34 @@ export function parseCheckpoint(text: string): Checkpoint {
 }
 
 /**
+ * Parses the tree head of any C2SP checkpoint, as a witness of other logs
+ * must: the first three lines as {@linkcode parseCheckpoint} reads them,
+ * then any number of non-empty extension lines, which are returned as they
+ * are and carry no meaning here.
+ *
+ * @param text the note text
+ * @returns the tree head and the extension lines
+ * @throws {SyntaxError} if the first three lines are not a checkpoint's or an extension line is empty
+ *
+ * @example
+ * ```ts
+ * import { parseCheckpointHead } from "./checkpoint.ts";
+ * const head = parseCheckpointHead("o\n2\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\nextra\n");
+ * if (head.checkpoint.size !== 2 || head.extensions[0] !== "extra") throw new Error("unexpected");
+ * ```
+ */
+export function parseCheckpointHead(
+  text: string,
+): { readonly checkpoint: Checkpoint; readonly extensions: readonly string[] } {
+  const lines = text.split("\n");
+  const extensions = lines.slice(3, -1);
+  if (lines.length < 4 || lines.at(-1) !== "" || extensions.some((line) => line === "")) {
+    throw new SyntaxError(`Malformed checkpoint ${JSON.stringify(text)}`);
+  }
+  return { checkpoint: parseCheckpoint(`${lines.slice(0, 3).join("\n")}\n`), extensions };
+}
+
+/**
  * Signs a checkpoint with the log's key, whose name is the origin.
  *
  * @param checkpoint the tree head

@@ -2,7 +2,8 @@
  * The transparency log of spec §10, as pure building blocks: RFC 6962 Merkle
  * hashing, a compact append-only tree state, inclusion and consistency proofs
  * from a {@linkcode HashReader}, C2SP tiles and entry bundles, signed notes,
- * checkpoints and tlog-proofs. No I/O, so it runs in a browser as well as on
+ * checkpoints and tlog-proofs; witnesses' cosignatures, their `add-checkpoint`
+ * requests and tlog-policy quorums. No I/O, so it runs in a browser as well as on
  * the server.
  *
  * @example
@@ -24,14 +25,18 @@
  * @module
  */
 
+export * from "./add_checkpoint.ts";
 export * from "./base64.ts";
 export * from "./checkpoint.ts";
+export * from "./cosignature.ts";
 export * from "./entry_bundle.ts";
 export * from "./hash_reader.ts";
 export * from "./merkle.ts";
 export * from "./note.ts";
+export * from "./policy.ts";
 export * from "./proofs.ts";
 export * from "./tiles.ts";
 export * from "./tlog_error.ts";
 export * from "./tlog_proof.ts";
 export * from "./verifier_key.ts";
+export * from "./witnessed_checkpoint.ts";

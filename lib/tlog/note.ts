@@ -136,10 +136,30 @@ export function signNoteWith(
   }
   const signature = sign(new TextEncoder().encode(text));
   if (signature.length !== 64) throw new RangeError("An Ed25519 signature is 64 bytes");
-  const signed = new Uint8Array(4 + 64);
-  signed.set(key.id);
-  signed.set(signature, 4);
-  return `${text}\n${SIGNATURE_PREFIX}${key.name} ${encodeBase64(signed)}\n`;
+  return `${text}\n${formatSignatureLine(key.name, key.id, signature)}`;
+}
+
+/**
+ * Writes one signature line of a note: the em dash, the key's name and the
+ * base64 of its key ID and signature bytes, ending in a newline.
+ *
+ * @param name the key name
+ * @param id the 4-byte key ID
+ * @param signature the signature bytes (for a cosignature, its timestamp and signature)
+ * @returns `— <name> <base64(id ‖ signature)>\n`
+ *
+ * @example
+ * ```ts
+ * import { formatSignatureLine } from "./note.ts";
+ * const line = formatSignatureLine("someone", new Uint8Array(4), new Uint8Array([1]));
+ * if (line !== "\u2014 someone AAAAAAE=\n") throw new Error(line);
+ * ```
+ */
+export function formatSignatureLine(name: string, id: Uint8Array, signature: Uint8Array): string {
+  const signed = new Uint8Array(id.length + signature.length);
+  signed.set(id);
+  signed.set(signature, id.length);
+  return `${SIGNATURE_PREFIX}${name} ${encodeBase64(signed)}\n`;
 }
 
 /**

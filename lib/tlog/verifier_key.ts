@@ -43,22 +43,30 @@ export function isKeyName(name: string): boolean {
 }
 
 /**
- * The key ID of an Ed25519 key: the first 4 bytes of
- * `SHA-256(name ‖ 0x0A ‖ 0x01 ‖ publicKey)`.
+ * The key ID of a key: the first 4 bytes of
+ * `SHA-256(name ‖ 0x0A ‖ type ‖ publicKey)`, the type being 0x01 for a note
+ * signer's Ed25519 key and 0x04 for a `cosignature/v1` witness key.
  *
  * @param name the key name
  * @param publicKey the 32-byte public key
+ * @param type the signature type byte; 0x01 by default
  * @returns the 4-byte key ID
  *
  * @example
  * ```ts
  * import { keyId } from "./verifier_key.ts";
- * if (keyId("n", new Uint8Array(32)).length !== 4) throw new Error("unexpected");
+ * const key = new Uint8Array(32);
+ * if (keyId("n", key).length !== 4) throw new Error("unexpected");
+ * if (keyId("n", key).join() === keyId("n", key, 0x04).join()) throw new Error("types differ");
  * ```
  */
-export function keyId(name: string, publicKey: Uint8Array): Uint8Array {
+export function keyId(
+  name: string,
+  publicKey: Uint8Array,
+  type: number = ED25519_TYPE,
+): Uint8Array {
   const name8 = new TextEncoder().encode(name);
-  return sha256.create().update(name8).update(new Uint8Array([0x0a, ED25519_TYPE]))
+  return sha256.create().update(name8).update(new Uint8Array([0x0a, type]))
     .update(publicKey).digest().slice(0, 4);
 }
 

@@ -10,6 +10,8 @@ const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
 /** How to start the server. */
 export interface ServerProcessOptions {
+  /** A command of the binary to run (`witness`), before every flag; the server by default. */
+  readonly command?: string;
   /** The database file, passed as `--db`. */
   readonly db: string;
   /** More flags, after `--bind` and `--db`. */
@@ -72,6 +74,7 @@ export class ServerProcess {
       "run",
       "-A",
       MAIN,
+      ...(options.command === undefined ? [] : [options.command]),
       "--bind",
       "127.0.0.1:0",
       "--db",

@@ -79,6 +79,11 @@ Options:
             `their root is the checkpoint's (size ${size})`
           : `Entries: none new; the root of ${size} is the checkpoint's`,
         `Chains: ${report.chains} compared with the chains the server serves`,
+        ...(report.cosigners === undefined ? [] : [
+          `Witnesses: the checkpoint is cosigned by ${
+            report.cosigners.map((c) => `${c.witness} (at ${c.timestamp})`).join(", ")
+          }, meeting the policy's quorum`,
+        ]),
         ...findings.map((f) => `${f.kind}: ${f.message}`),
         `Result: ${findings.length === 0 ? "no problems" : `${findings.length} problem(s)`}`,
       ],
@@ -90,6 +95,7 @@ Options:
         from: report.from,
         chains: report.chains,
         findings,
+        ...(report.cosigners === undefined ? {} : { cosigners: report.cosigners }),
       },
     };
   },

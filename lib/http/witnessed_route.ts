@@ -1,0 +1,47 @@
+/**
+ * `GET /v1/log/checkpoint/witnessed`: the latest checkpoint that met the
+ * witness policy's quorum, with the log's signature and every cosignature
+ * line; tlog-proofs and inclusion proofs may be asked against its size.
+ *
+ * @module
+ */
+
+import { KezError } from "../protocol/mod.ts";
+import type { WitnessedNote } from "../store/mod.ts";
+import { STRING, TEXT } from "./operation.ts";
+import { textResponse } from "./responses.ts";
+import type { Route } from "./router.ts";
+
+/**
+ * The route of the witnessed checkpoint.
+ *
+ * @param witnessed reads the latest witnessed checkpoint
+ * @returns the route
+ *
+ * @example
+ * ```ts
+ * import { witnessedRoute } from "./witnessed_route.ts";
+ * const route = witnessedRoute(() => Promise.resolve({ size: 1, note: "cosigned\n" }));
+ * const ctx = { req: new Request("http://x/"), params: {}, search: "", headers: [] };
+ * if ((await (await route.handler(ctx)).text()) !== "cosigned\n") throw new Error("unexpected");
+ * ```
+ */
+export function witnessedRoute(witnessed: () => Promise<WitnessedNote | null>): Route {
+  return {
+    method: "GET",
+    pattern: new URLPattern({ pathname: "/v1/log/checkpoint/witnessed" }),
+    handler: async ({ headers }) => {
+      const found = await witnessed();
+      if (found === null) {
+        throw new KezError("not_found", "No checkpoint has met the witness quorum yet");
+      }
+      return textResponse(200, found.note, TEXT, [...headers, ["cache-control", "no-cache"]]);
+    },
+    doc: {
+      summary: "The latest checkpoint that met the --witness-policy quorum, with its " +
+        "cosignature/v1 lines (C2SP tlog-cosignature); absent without a witness policy",
+      ok: [200, "The checkpoint and its cosignatures; Cache-Control: no-cache", TEXT, STRING],
+      errors: ["not_found"],
+    },
+  };
+}
