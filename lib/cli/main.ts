@@ -63,6 +63,19 @@ function find(args: readonly string[]): Command {
   throw new UsageError(`Unknown command '${args[0]}'`);
 }
 
+/** `KEZ_LOG_POLICY`'s witness policy, which every server's log must meet, over one pinned. */
+async function policyOf(io: Io): Promise<string | undefined> {
+  const path = io.env("KEZ_LOG_POLICY");
+  if (path === undefined) return undefined;
+  try {
+    return await Deno.readTextFile(path);
+  } catch (e) {
+    throw new CliError(
+      `Cannot read log policy "${path}" (KEZ_LOG_POLICY): ${(e as Error).message}`,
+    );
+  }
+}
+
 function isExpected(e: unknown): e is Error {
   return e instanceof KezError || e instanceof CliError ||
     Object.values(Deno.errors).some((type) => e instanceof type);
@@ -148,9 +161,11 @@ export async function main(args: readonly string[], io: Io = denoIo()): Promise<
       return 0;
     }
     const signal = AbortSignal.timeout(NETWORK_TIMEOUT_MS);
+    const policy = await policyOf(io);
     const log = new LogVerifier(new FileLogState(() => kezHome(io.env)), {
       signal,
       onWarning: (line) => io.err(`kez: warning: ${line}`),
+      ...(policy === undefined ? {} : { policy }),
     });
     const ctx: Context = { io, client: { signal, log }, log };
     const report = await command.run(args.slice(command.name.split(" ").length), ctx);

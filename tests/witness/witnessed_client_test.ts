@@ -86,6 +86,13 @@ Deno.test("kez requires a witness quorum when a policy is pinned", async (t) => 
         );
         const lenient = await kezIn(["sigchain", "fetch", primary, "--server", log.base], env);
         assert.equal(lenient.code, 0, lenient.stderr);
+        // KEZ_LOG_POLICY holds on every command, over the policy pinned with the key.
+        const byEnv = await kezIn(["sigchain", "fetch", primary, "--server", log.base], {
+          ...env,
+          KEZ_LOG_POLICY: `${dir}/p3.txt`,
+        });
+        assert.equal(byEnv.code, 1, byEnv.stderr + byEnv.stdout);
+        assert.match(byEnv.stdout, /does not meet the witness quorum: cosigned by W0, W1/);
       },
     );
   });
