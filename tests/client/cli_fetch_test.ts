@@ -46,6 +46,15 @@ Deno.test("kez sigchain fetch, check and verify", async (t) => {
         assert.equal(run.code, 0, run.stderr);
         assert.equal(JSON.parse(run.stdout).valid, true);
       });
+      await t.step("verify reads the compact bundle that export --compact prints", async () => {
+        const compact = await kezIn(["sigchain", "export", "--compact"], env);
+        assert.equal(compact.code, 0, compact.stderr);
+        assert.match(compact.stdout, /^kez:zc1:/);
+        await Deno.writeTextFile(`${dir}/good.zc1`, compact.stdout);
+        const run = await kezIn(["sigchain", "verify", `${dir}/good.zc1`], {});
+        assert.equal(run.code, 0, run.stderr);
+        assert.equal(run.lines[0], `Valid: 2 event(s) of ${primary}`);
+      });
       const tampered = `${dir}/tampered.jsonl`;
       await Deno.copyFile(good, tampered);
       await flipByte(tampered, "dns:jason.example");

@@ -1,10 +1,11 @@
 /**
- * `kez sigchain verify`: check a JSONL file as a whole chain (spec §8).
+ * `kez sigchain verify`: check a JSONL file, or a compact bundle, as a whole
+ * chain (spec §8).
  *
  * @module
  */
 
-import { decodeUtf8 } from "../../client/mod.ts";
+import { chainJsonl, decodeUtf8 } from "../../client/mod.ts";
 import { KezError, Sigchain } from "../../protocol/mod.ts";
 import { type Command, COMMON_FLAGS, parseCommandArgs } from "../command.ts";
 import { stateLines, summary } from "../format.ts";
@@ -26,7 +27,8 @@ export const sigchainVerify: Command = {
   summary: "verify a JSONL chain file and print its state",
   usage: `Usage: kez sigchain verify <FILE.jsonl|-> [--json]
 
-Verifies a chain as JSONL (- reads standard input): every event's structure,
+Verifies a chain as JSONL, or as a kez:zc1: compact bundle (- reads standard
+input): every event's structure,
 signature, seq, prev and op. Prints its state, or the first reason it is
 invalid and exits 1:
 
@@ -49,7 +51,7 @@ Options:
     const name = file === "-" ? "standard input" : file;
     let chain;
     try {
-      chain = Sigchain.fromJsonl(decodeUtf8(bytes, name));
+      chain = Sigchain.fromJsonl(await chainJsonl(decodeUtf8(bytes, name), name));
     } catch (e) {
       if (!(e instanceof KezError)) throw e;
       return {
