@@ -11,7 +11,7 @@ import { type Metrics, VERSION } from "../ops/mod.ts";
 import { type ErrorCode, KezError } from "../protocol/mod.ts";
 import type { Store, WitnessedNote } from "../store/mod.ts";
 import { logRoutes } from "./log_routes.ts";
-import { witnessedRoute } from "./witnessed_route.ts";
+import { witnessedRoutes } from "./witnessed_route.ts";
 import { metricsRoute } from "./metrics_route.ts";
 import { openApiRoute } from "./openapi_route.ts";
 import { requestIdHeader } from "./request_id.ts";
@@ -93,7 +93,9 @@ export function appRoutes(options: AppOptions): Route[] {
   const routes = [
     ...sigchainRoutes(store, mirrorOf, appender, bodyTimeoutMs),
     ...(store.log === undefined ? [] : logRoutes(store, store.log)),
-    ...(witnessed === undefined ? [] : [witnessedRoute(witnessed)]),
+    ...(witnessed === undefined || store.log === undefined
+      ? []
+      : witnessedRoutes(witnessed, store, store.log)),
     ...(metrics === undefined ? [] : [metricsRoute(metrics)]),
   ];
   return [...routes, openApiRoute(routes, VERSION)];

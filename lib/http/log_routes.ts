@@ -30,22 +30,63 @@ function and(headers: HeaderPairs, ...more: [string, string][]): HeaderPairs {
   return [...headers, ...more];
 }
 
-/** A tlog-proof of one event of a chain, or `not_found`. */
-async function eventProof(
+/** A checkpoint a tlog-proof is made against: its tree size and its note. */
+export interface ProofCheckpoint {
+  /** The tree size it signs. */
+  readonly size: number;
+  /** The note, with its signature lines. */
+  readonly note: string;
+}
+
+/**
+ * A tlog-proof of one event of a chain: the event's inclusion in a
+ * checkpoint, by default the log's latest.
+ *
+ * @param store where chains live
+ * @param log the store's transparency log
+ * @param primary the chain
+ * @param seq the event, or null for the chain's head
+ * @param against reads the checkpoint to prove in, or null when there is none yet
+ * @returns the C2SP tlog-proof text
+ * @throws {KezError} `not_found` for no such chain or event, an event the log
+ *   or the checkpoint does not hold yet, or no checkpoint
+ *
+ * @example
+ * ```ts
+ * import { eventProof } from "./log_routes.ts";
+ * import { SqliteStore } from "../store/mod.ts";
+ * import { parsePrimary } from "../protocol/mod.ts";
+ * const store = SqliteStore.open(":memory:", { log: { origin: "example.com/log", seed: new Uint8Array(32) } });
+ * const primary = parsePrimary("ed25519:d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+ * const refused = await eventProof(store, store.log!, primary, null).catch((e) => e.code);
+ * await store.close();
+ * if (refused !== "not_found") throw new Error("no such chain");
+ * ```
+ */
+export async function eventProof(
   store: Store,
   log: TransparencyLog,
   primary: Primary,
   seq: number | null,
+  against: () => Promise<ProofCheckpoint | null> = () => Promise.resolve(log.checkpoint()),
 ): Promise<string> {
   const head = await store.readHead(primary);
   if (head === null) throw new KezError("not_found", `No sigchain for ${primary.text}`);
   const at = seq ?? head.seq;
   if (at > head.seq) throw new KezError("not_found", `No event ${at} in ${primary.text}`);
   const index = await log.indexOf(primary, at);
-  // Read after the index: the tree only grows, so it holds that index.
-  const checkpoint = log.checkpoint();
+  // Read after the index: the tree only grows, so the latest checkpoint holds that index.
+  const checkpoint = await against();
   if (index === null) {
     throw new KezError("not_found", `Event ${at} of ${primary.text} is not in the log yet`);
+  }
+  if (checkpoint === null || index >= checkpoint.size) {
+    throw new KezError(
+      "not_found",
+      `Event ${at} of ${primary.text} (log index ${index}) is not in the checkpoint yet (size ${
+        checkpoint?.size ?? 0
+      })`,
+    );
   }
   const path = await log.inclusionProof(index, checkpoint.size);
   return formatTlogProof({ index, path, checkpoint: checkpoint.note });
@@ -174,16 +215,51 @@ export function logRoutes(store: Store, log: TransparencyLog): Route[] {
         errors: ["invalid_query", "unavailable"],
       },
     },
+    ...proofRoutes(store, log, "", "the latest checkpoint"),
+  ];
+}
+
+/**
+ * The tlog-proof routes of a chain's events and of its head, against one
+ * checkpoint: `/v1/sigchains/{scheme}/{id}/events/{seq}/proof` and
+ * `/head/proof`, each with a suffix naming which checkpoint.
+ *
+ * @param store where chains live
+ * @param log the store's transparency log
+ * @param suffix added to both paths, e.g. `/witnessed`; empty for the latest checkpoint
+ * @param which the checkpoint, as the OpenAPI summaries name it
+ * @param against reads the checkpoint; the log's latest by default
+ * @returns the two routes
+ *
+ * @example
+ * ```ts
+ * import { proofRoutes } from "./log_routes.ts";
+ * import { SqliteStore } from "../store/mod.ts";
+ * const store = SqliteStore.open(":memory:", { log: { origin: "example.com/log", seed: new Uint8Array(32) } });
+ * const routes = proofRoutes(store, store.log!, "/witnessed", "the witnessed checkpoint");
+ * await store.close();
+ * if (!routes[1]!.pattern.test({ pathname: "/v1/sigchains/ed25519/ab/head/proof/witnessed" })) {
+ *   throw new Error("the suffix");
+ * }
+ * ```
+ */
+export function proofRoutes(
+  store: Store,
+  log: TransparencyLog,
+  suffix: string,
+  which: string,
+  against?: () => Promise<ProofCheckpoint | null>,
+): Route[] {
+  const proof = (params: Params, seq: number | null) =>
+    eventProof(store, log, primaryFromPath(params.scheme ?? "", params.id ?? ""), seq, against);
+  return [
     {
       method: "GET",
-      pattern: path("/v1/sigchains/:scheme/:id/events/:seq/proof"),
-      handler: async ({ params, headers }) => {
-        const primary = primaryFromPath(params.scheme ?? "", params.id ?? "");
-        const proof = await eventProof(store, log, primary, seqOf(params));
-        return textResponse(200, proof, TEXT, and(headers, NO_CACHE));
-      },
+      pattern: new URLPattern({ pathname: `/v1/sigchains/:scheme/:id/events/:seq/proof${suffix}` }),
+      handler: async ({ params, headers }) =>
+        textResponse(200, await proof(params, seqOf(params)), TEXT, and(headers, NO_CACHE)),
       doc: {
-        summary: "A C2SP tlog-proof that the chain's event seq is in the latest checkpoint",
+        summary: `A C2SP tlog-proof that the chain's event seq is in ${which}`,
         parameters: [...CHAIN_PARAMETERS, ref("parameters", "Seq")],
         ok: [200, "The tlog-proof", TEXT, STRING],
         errors: ["invalid_primary", "not_found", "unavailable"],
@@ -191,14 +267,11 @@ export function logRoutes(store: Store, log: TransparencyLog): Route[] {
     },
     {
       method: "GET",
-      pattern: path("/v1/sigchains/:scheme/:id/head/proof"),
-      handler: async ({ params, headers }) => {
-        const primary = primaryFromPath(params.scheme ?? "", params.id ?? "");
-        const proof = await eventProof(store, log, primary, null);
-        return textResponse(200, proof, TEXT, and(headers, NO_CACHE));
-      },
+      pattern: new URLPattern({ pathname: `/v1/sigchains/:scheme/:id/head/proof${suffix}` }),
+      handler: async ({ params, headers }) =>
+        textResponse(200, await proof(params, null), TEXT, and(headers, NO_CACHE)),
       doc: {
-        summary: "A C2SP tlog-proof that the chain's head is in the latest checkpoint",
+        summary: `A C2SP tlog-proof that the chain's head is in ${which}`,
         parameters: CHAIN_PARAMETERS,
         ok: [200, "The tlog-proof", TEXT, STRING],
         errors: ["invalid_primary", "not_found", "unavailable"],

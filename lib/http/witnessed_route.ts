@@ -1,13 +1,14 @@
 /**
  * `GET /v1/log/checkpoint/witnessed`: the latest checkpoint that met the
  * witness policy's quorum, with the log's signature and every cosignature
- * line; tlog-proofs and inclusion proofs may be asked against its size.
+ * line; and tlog-proofs of a chain's events in it (`…/proof/witnessed`).
  *
  * @module
  */
 
 import { KezError } from "../protocol/mod.ts";
-import type { WitnessedNote } from "../store/mod.ts";
+import type { Store, TransparencyLog, WitnessedNote } from "../store/mod.ts";
+import { proofRoutes } from "./log_routes.ts";
 import { STRING, TEXT } from "./operation.ts";
 import { textResponse } from "./responses.ts";
 import type { Route } from "./router.ts";
@@ -44,4 +45,36 @@ export function witnessedRoute(witnessed: () => Promise<WitnessedNote | null>): 
       errors: ["not_found"],
     },
   };
+}
+
+/**
+ * The witnessed checkpoint's routes: the checkpoint itself, and tlog-proofs
+ * of a chain's events and head in it, whose checkpoint carries the
+ * cosignatures, so that one answer shows a quorum-requiring client the event
+ * in a history the witnesses saw.
+ *
+ * @param witnessed reads the latest witnessed checkpoint
+ * @param store where chains live
+ * @param log the store's transparency log
+ * @returns the routes
+ *
+ * @example
+ * ```ts
+ * import { witnessedRoutes } from "./witnessed_route.ts";
+ * import { SqliteStore } from "../store/mod.ts";
+ * const store = SqliteStore.open(":memory:", { log: { origin: "example.com/log", seed: new Uint8Array(32) } });
+ * const routes = witnessedRoutes(() => Promise.resolve(null), store, store.log!);
+ * await store.close();
+ * if (routes.length !== 3) throw new Error("the checkpoint and two proofs");
+ * ```
+ */
+export function witnessedRoutes(
+  witnessed: () => Promise<WitnessedNote | null>,
+  store: Store,
+  log: TransparencyLog,
+): Route[] {
+  return [
+    witnessedRoute(witnessed),
+    ...proofRoutes(store, log, "/witnessed", "the latest witnessed checkpoint", witnessed),
+  ];
 }

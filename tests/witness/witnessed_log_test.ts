@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import {
+  openTlogProof,
   openWitnessedCheckpoint,
   parseCheckpoint,
   parseNote,
   parsePolicy,
+  parseTlogProof,
   TlogError,
 } from "../../lib/tlog/mod.ts";
 import { ChainAuthor } from "../support/chain_author.ts";
@@ -80,6 +82,29 @@ Deno.test("a log asks three witness processes", async (t) => {
         const { cosigners } = openWitnessedCheckpoint(note, logKey, strict, now());
         assert.deepEqual(cosigners.map((c) => c.witness), ["W0", "W1", "W2"]);
         assert.equal(parseNote(note).signatures.length, 4);
+      },
+    );
+
+    await t.step(
+      "a tlog-proof against the witnessed checkpoint carries its cosignatures",
+      async () => {
+        const author = authors[0]!;
+        const res = await fetch(`${log.base}/v1/sigchains/${author.path}/head/proof/witnessed`);
+        const text = await res.text();
+        assert.equal(res.status, 200, text);
+        const proof = parseTlogProof(text);
+        const { checkpoint, cosigners } = openWitnessedCheckpoint(
+          proof.checkpoint,
+          logKey,
+          strict,
+          now(),
+        );
+        assert.equal(checkpoint.size, 20);
+        assert.deepEqual(cosigners.map((c) => c.witness), ["W0", "W1", "W2"]);
+        const chain = await (await fetch(`${log.base}/v1/sigchains/${author.path}`)).text();
+        const line = chain.trimEnd().split("\n").at(-1)!;
+        const opened = openTlogProof(text, new TextEncoder().encode(line), logKey);
+        assert.equal(opened.index, proof.index);
       },
     );
 
