@@ -1,7 +1,8 @@
 /**
- * Connecting to PostgreSQL for a command that reads or copies a whole
- * database (`verify`, `stats`, `backup`, `migrate`): one connection, and
- * its failures named with the database's URL, without its password.
+ * Connecting to PostgreSQL, for the store's pool and for a command that
+ * reads or copies a whole database (`verify`, `stats`, `backup`, `migrate`)
+ * on one connection; failures named with the database's URL, without its
+ * password.
  *
  * @module
  */
@@ -9,11 +10,21 @@
 import postgres, { type Sql } from "postgres";
 import { redactUrl } from "./pg_url.ts";
 
+/** How many connections, and how long to wait for one. */
+export interface PgConnectOptions {
+  /** The most connections at once; 1 by default. */
+  readonly max?: number;
+  /** Seconds to wait for a connection; 10 by default. */
+  readonly connectTimeoutS?: number;
+}
+
 /**
- * Opens one connection to a database. Its `bigint` columns (sizes, indices,
- * seqs, all below 2^53) come back as numbers, not the client's strings.
+ * Opens a client of a database, connecting lazily. Its `bigint` columns
+ * (sizes, indices, seqs, all below 2^53) come back as numbers, not the
+ * client's strings.
  *
  * @param url the database, `postgres://user[:password]@host[:port]/name`
+ * @param options the pool's size and connect timeout
  * @returns the client; end it when done
  *
  * @example
@@ -24,10 +35,10 @@ import { redactUrl } from "./pg_url.ts";
  * await sql.end();
  * ```
  */
-export function connectPg(url: string): Sql {
+export function connectPg(url: string, options: PgConnectOptions = {}): Sql {
   return postgres(url, {
-    max: 1,
-    connect_timeout: 10,
+    max: options.max ?? 1,
+    connect_timeout: options.connectTimeoutS ?? 10,
     onnotice: () => {},
     types: {
       bigint: {

@@ -8,7 +8,8 @@
  * @module
  */
 
-import postgres, { type Sql } from "postgres";
+import type { Sql } from "postgres";
+import { connectPg } from "./pg_connect.ts";
 import {
   type ChainEvent,
   type ChainTip,
@@ -147,19 +148,9 @@ export class PgStore implements Store {
    *   is signed by another key
    */
   static async open(url: string, options: PgStoreOptions): Promise<PgStore> {
-    const sql = postgres(url, {
+    const sql = connectPg(url, {
       max: options.maxConnections ?? 10,
-      connect_timeout: options.connectTimeoutS ?? 5,
-      onnotice: () => {},
-      // Sizes, indices and seqs are below 2^53: numbers, not the client's strings.
-      types: {
-        bigint: {
-          to: 20,
-          from: [20],
-          serialize: (x: number) => String(x),
-          parse: (x: string) => Number(x),
-        },
-      },
+      connectTimeoutS: options.connectTimeoutS ?? 5,
     });
     try {
       const key = verifierKey(options.log.origin, ed25519.getPublicKey(options.log.seed));

@@ -31,23 +31,52 @@ export const MAX_CHANNEL_BYTES = 16 * 1024 * 1024;
  * ```
  */
 export async function readBounded(res: Response, max: number, source: string): Promise<string> {
+  const bytes = res.body === null ? new Uint8Array() : await readAtMost(
+    res.body,
+    max,
+    () =>
+      new KezError(
+        "payload_too_large",
+        `Cannot read ${source}: the answer is larger than ${max} bytes`,
+      ),
+  );
+  return decodeUtf8(bytes, source);
+}
+
+/**
+ * Reads a stream whole into one buffer, cancelling it once it passes `max`
+ * bytes, so that what is too large is never held.
+ *
+ * @param stream the bytes
+ * @param max the most bytes allowed
+ * @param tooLarge the error to throw past `max`
+ * @returns the bytes
+ * @throws {KezError} `tooLarge()` past `max`; whatever the stream throws
+ *
+ * @example
+ * ```ts
+ * import { readAtMost } from "./bounded_read.ts";
+ * const bytes = await readAtMost(new Response("abc").body!, 3, () => new Error("too large"));
+ * if (bytes.length !== 3) throw new Error("fits");
+ * ```
+ */
+export async function readAtMost(
+  stream: ReadableStream<Uint8Array>,
+  max: number,
+  tooLarge: () => Error,
+): Promise<Uint8Array> {
+  const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
-  if (res.body !== null) {
-    const reader = res.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total > max) {
-        await reader.cancel();
-        throw new KezError(
-          "payload_too_large",
-          `Cannot read ${source}: the answer is larger than ${max} bytes`,
-        );
-      }
-      chunks.push(value);
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > max) {
+      await reader.cancel();
+      throw tooLarge();
     }
+    chunks.push(value);
   }
   const bytes = new Uint8Array(total);
   let at = 0;
@@ -55,7 +84,7 @@ export async function readBounded(res: Response, max: number, source: string): P
     bytes.set(chunk, at);
     at += chunk.length;
   }
-  return decodeUtf8(bytes, source);
+  return bytes;
 }
 
 /** How a channel reads over HTTP. */

@@ -9,6 +9,7 @@
 import { base64urlnopad } from "@scure/base";
 import { KezError } from "../../protocol/mod.ts";
 import { decodeUtf8 } from "../text.ts";
+import { readAtMost } from "./bounded_read.ts";
 
 /** What every compact bundle starts with. */
 export const COMPACT_PREFIX = "kez:zc1:";
@@ -76,34 +77,22 @@ export async function decodeCompactBundle(text: string, source: string): Promise
       cause,
     });
   }
-  const reader = pipe(packed, new DecompressionStream("deflate-raw")).getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
+  let bytes: Uint8Array;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total > MAX_INFLATED_BYTES) {
-        await reader.cancel();
-        throw new KezError(
+    bytes = await readAtMost(
+      pipe(packed, new DecompressionStream("deflate-raw")),
+      MAX_INFLATED_BYTES,
+      () =>
+        new KezError(
           "payload_too_large",
           `Cannot read ${source}: the bundle inflates to more than ${MAX_INFLATED_BYTES} bytes`,
-        );
-      }
-      chunks.push(value);
-    }
+        ),
+    );
   } catch (cause) {
     if (cause instanceof KezError) throw cause;
     throw new KezError("invalid_json", `Cannot read ${source}: the bundle is not raw DEFLATE`, {
       cause,
     });
-  }
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.length;
   }
   return decodeUtf8(bytes, source);
 }

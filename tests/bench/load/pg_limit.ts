@@ -17,7 +17,7 @@
  * @module
  */
 
-import postgres from "postgres";
+import { connectPg } from "../../../lib/store/pg_connect.ts";
 import { PG_EVENTS_SCHEMA, PG_LOG_SCHEMA } from "../../../lib/store/pg_schema.ts";
 import { ChainWriter } from "./events.ts";
 import { completedNodes, type ProbeResult } from "./limits.ts";
@@ -34,19 +34,8 @@ const hex = (bytes: Uint8Array) =>
   Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 
 async function pgBatches(url: string, seconds: number): Promise<ProbeResult> {
-  const sql = postgres(url, {
-    max: 1,
-    onnotice: () => {},
-    // As PgStore's pool: bigints as numbers.
-    types: {
-      bigint: {
-        to: 20,
-        from: [20],
-        serialize: (x: number) => String(x),
-        parse: (x: string) => Number(x),
-      },
-    },
-  });
+  // As PgStore's pool: bigints as numbers.
+  const sql = connectPg(url);
   try {
     // The limit of a durable commit: refuse to measure anything less.
     const [settings] = await sql<{ fsync: string; sync: string }[]>`
