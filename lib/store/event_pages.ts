@@ -21,6 +21,14 @@ export interface StoredEventRow {
   readonly envelope_hash: string;
 }
 
+/** A whole row of `sigchain_events` (spec §7), with its SQLite rowid, as a copy reads it. */
+export interface CopiedEventRow extends StoredEventRow {
+  /** Its place in the file, which is its place in the log. */
+  readonly rowid: number;
+  /** The stored `created_at`. */
+  readonly created_at: string;
+}
+
 /**
  * Reads the events of a database in key order, a page per query.
  *

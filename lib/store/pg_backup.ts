@@ -15,6 +15,7 @@ import { openCheckpoint, parseCheckpoint, parseNote, verifierKey } from "../tlog
 import { type BackupReport, checkIntegrity, writeBackup } from "./backup.ts";
 import { type PgSnapshot, readPgSnapshot } from "./pg_snapshot.ts";
 import { redactUrl } from "./pg_url.ts";
+import type { CopiedEventRow } from "./event_pages.ts";
 import { openReadOnly } from "./read_only.ts";
 import { migrate } from "./schema.ts";
 import { type LogProblem, type LogStateRow, verifyLog } from "./verify_log.ts";
@@ -210,15 +211,7 @@ function checkCopy(path: string, state: LogStateRow, want: string): void {
     const digest = createHash("sha256");
     let rows = 0;
     for (let after = 0;;) {
-      const batch = page.all(after) as {
-        rowid: number;
-        primary_scheme: string;
-        primary_id: string;
-        seq: number;
-        envelope_json: string;
-        envelope_hash: string;
-        created_at: string;
-      }[];
+      const batch = page.all(after) as unknown as CopiedEventRow[];
       for (const r of batch) {
         digestRow(digest, [
           r.primary_scheme,

@@ -15,6 +15,7 @@ import { readPgSnapshot } from "./pg_snapshot.ts";
 import type { LogProblem } from "./verify_log.ts";
 import { translatePg } from "./pg_errors.ts";
 import { openReadOnlyFile } from "./read_only_file.ts";
+import type { CopiedEventRow } from "./event_pages.ts";
 
 /** What a migration copied and checked. */
 export interface MigrationReport {
@@ -28,16 +29,6 @@ export interface MigrationReport {
 
 /** Rows per query and per insert: a few MiB. */
 const CHUNK = 2000;
-
-interface EventRow {
-  rowid: number;
-  primary_scheme: string;
-  primary_id: string;
-  seq: number;
-  envelope_json: string;
-  envelope_hash: string;
-  created_at: string;
-}
 
 interface LeafRow {
   idx: number;
@@ -109,7 +100,7 @@ export async function migrateToPostgres(
       );
       let done = 0;
       for (let after = 0;;) {
-        const rows = eventPage.all(after) as unknown as EventRow[];
+        const rows = eventPage.all(after) as unknown as CopiedEventRow[];
         if (rows.length === 0) break;
         await tx`
           INSERT INTO sigchain_events
