@@ -65,6 +65,39 @@ export async function startWitness(
   return { process, key, name, dir };
 }
 
+/** Witnesses of one log, W0, W1 …, stopped together. */
+export interface WitnessNetwork extends AsyncDisposable {
+  /** The witnesses, in order. */
+  readonly witnesses: readonly RunningWitness[];
+  /** Their keys and URLs, as {@linkcode policyText} takes them. */
+  readonly network: readonly { key: CosignerKey; base: string }[];
+}
+
+/**
+ * Starts `count` witnesses of one log, `w0.example` …, each in `dir/wN`.
+ *
+ * @param dir their parent directory
+ * @param log the log's verifier key
+ * @param count how many
+ * @returns the witnesses, stopped when disposed
+ */
+export async function startWitnesses(
+  dir: string,
+  log: VerifierKey,
+  count: number,
+): Promise<WitnessNetwork> {
+  const witnesses = await Promise.all(
+    Array.from({ length: count }, (_, i) => startWitness(`${dir}/w${i}`, `w${i}.example`, log)),
+  );
+  return {
+    witnesses,
+    network: witnesses.map((w) => ({ key: w.key, base: w.process.base })),
+    async [Symbol.asyncDispose]() {
+      await Promise.all(witnesses.map((w) => w.process[Symbol.asyncDispose]()));
+    },
+  };
+}
+
 /**
  * Writes a tlog-policy naming the log and the witnesses, W0, W1 … with their URLs.
  *

@@ -7,7 +7,7 @@ import { postEvent } from "../support/chain_writer.ts";
 import { ServerProcess } from "../support/server_process.ts";
 import { withDir } from "../support/temp_dir.ts";
 import { waitFor } from "../support/wait_for.ts";
-import { makeLogKey, policyText, startWitness } from "../support/witness_network.ts";
+import { makeLogKey, policyText, startWitnesses } from "../support/witness_network.ts";
 
 async function write(base: string, author: ChainAuthor, subjects: string[]): Promise<void> {
   for (const subject of subjects) {
@@ -23,13 +23,8 @@ function witnessedSize(note: string): number {
 Deno.test("a forked log served by two servers to the same witnesses", async (t) => {
   await withDir(async (dir) => {
     const logKey = await makeLogKey(`${dir}/log.key`);
-    const witnesses = await Promise.all(
-      [0, 1, 2].map((i) => startWitness(`${dir}/w${i}`, `w${i}.example`, logKey)),
-    );
-    await using _w0 = witnesses[0]!.process;
-    await using _w1 = witnesses[1]!.process;
-    await using _w2 = witnesses[2]!.process;
-    const network = witnesses.map((w) => ({ key: w.key, base: w.process.base }));
+    await using started = await startWitnesses(dir, logKey, 3);
+    const { witnesses, network } = started;
     const policy = policyText(logKey, network, 2);
     await Deno.writeTextFile(`${dir}/policy.txt`, policy);
     const serve = (db: string, witnessing: boolean) =>

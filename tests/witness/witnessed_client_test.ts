@@ -3,18 +3,13 @@ import { formatVerifierKey } from "../../lib/tlog/mod.ts";
 import { ServerProcess } from "../support/server_process.ts";
 import { waitFor } from "../support/wait_for.ts";
 import { addAndPublish, kezIn, newIdentity, withDirs } from "../client/kez_support.ts";
-import { makeLogKey, policyText, startWitness } from "../support/witness_network.ts";
+import { makeLogKey, policyText, startWitnesses } from "../support/witness_network.ts";
 
 Deno.test("kez requires a witness quorum when a policy is pinned", async (t) => {
   await withDirs(3, async (dir, home, strictHome) => {
     const logKey = await makeLogKey(`${dir}/log.key`);
-    const witnesses = await Promise.all(
-      [0, 1, 2].map((i) => startWitness(`${dir}/w${i}`, `w${i}.example`, logKey)),
-    );
-    await using _w0 = witnesses[0]!.process;
-    await using _w1 = witnesses[1]!.process;
-    await using _w2 = witnesses[2]!.process;
-    const network = witnesses.map((w) => ({ key: w.key, base: w.process.base }));
+    await using started = await startWitnesses(dir, logKey, 3);
+    const { witnesses, network } = started;
     await Deno.writeTextFile(`${dir}/p2.txt`, policyText(logKey, network, 2));
     await Deno.writeTextFile(`${dir}/p3.txt`, policyText(logKey, network, 3));
     await using log = await ServerProcess.start({

@@ -13,7 +13,12 @@ import { postEvent } from "../support/chain_writer.ts";
 import { ServerProcess } from "../support/server_process.ts";
 import { withDir } from "../support/temp_dir.ts";
 import { waitFor } from "../support/wait_for.ts";
-import { makeLogKey, policyText, startWitness } from "../support/witness_network.ts";
+import {
+  makeLogKey,
+  policyText,
+  startWitness,
+  startWitnesses,
+} from "../support/witness_network.ts";
 
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -40,13 +45,8 @@ async function writeConcurrently(
 Deno.test("a log asks three witness processes", async (t) => {
   await withDir(async (dir) => {
     const logKey = await makeLogKey(`${dir}/log.key`);
-    const witnesses = await Promise.all(
-      [0, 1, 2].map((i) => startWitness(`${dir}/w${i}`, `w${i}.example`, logKey)),
-    );
-    await using _w0 = witnesses[0]!.process;
-    await using _w1 = witnesses[1]!.process;
-    await using _w2 = witnesses[2]!.process;
-    const network = witnesses.map((w) => ({ key: w.key, base: w.process.base }));
+    await using started = await startWitnesses(dir, logKey, 3);
+    const { witnesses, network } = started;
     await Deno.writeTextFile(`${dir}/policy.txt`, policyText(logKey, network, 2));
     const strict = parsePolicy(policyText(logKey, network, 3));
     const quorum = parsePolicy(policyText(logKey, network, 2));
