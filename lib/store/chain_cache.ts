@@ -22,9 +22,12 @@ import type { ChainState } from "./chain_state.ts";
  * ```ts
  * import { ChainCache } from "./chain_cache.ts";
  * import { ChainState } from "./chain_state.ts";
- * const cache = new ChainCache(10_000);
+ * const cache = new ChainCache(2 * new ChainState().weight);
  * cache.put("a", new ChainState());
+ * cache.put("b", new ChainState());
  * if (cache.get("a") === undefined) throw new Error("cached");
+ * cache.put("c", new ChainState()); // over the budget: "b" is the least recently used
+ * if (cache.get("b") !== undefined || cache.get("a") === undefined) throw new Error("evicted b");
  * ```
  */
 export class ChainCache {
