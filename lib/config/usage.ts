@@ -24,7 +24,7 @@ ${DB_OPTION}
                         (env KEZ_LOG, else RUST_LOG; default ${DEFAULTS.logLevel})
   --log-format <form>   pretty|json             (env KEZ_LOG_FORMAT; default ${DEFAULTS.logFormat})
   --metrics <on>        true|false: serve GET /metrics (env KEZ_METRICS; default ${DEFAULTS.metrics})
-  --verify-workers <n>  threads that verify signatures, 0 for none
+  --verify-workers <n>  threads that verify nostr signatures, 0 for none
                         (env KEZ_VERIFY_WORKERS; default: the number of cores less one, at least 1)
   --body-timeout <s>    seconds a POST body may take to arrive, then 408
                         (env KEZ_BODY_TIMEOUT; default 10)

@@ -111,7 +111,7 @@ export async function readBody(
     // What is left of a refused body is never read; a pending read ends with the cancel.
     if (!complete) pieces.cancel();
   }
-  return pieces.bytes();
+  return pieces.take();
 }
 
 /**
@@ -122,14 +122,26 @@ export async function readBody(
  */
 const READ_ROOM = 65_536;
 
+/**
+ * Buffers for bodies of up to 16 KiB (every event the server sees in
+ * practice), kept for the next body: each read needs its 64 KiB of room, and
+ * a fresh buffer per request made the collector run and the malloc heap grow
+ * at every POST. A body is copied out of its buffer (a few hundred bytes), so
+ * nothing outlives the request in a kept buffer.
+ */
+const KEPT_SIZE = 16_384 + 1 + READ_ROOM;
+/** The most buffers kept: bodies are read one after the other far more than at once. */
+const KEPT_MAX = 16;
+const kept: ArrayBuffer[] = [];
+
 /** Reads a stream into one buffer of at most `max` bytes (and the room of a last read). */
 interface PieceReader {
   /** Reads once; resolves false at the end of the stream. */
   next(): Promise<boolean>;
   /** The bytes read so far; over `max` once the stream held more than `max`. */
   readonly size: number;
-  /** The bytes read, as a view of the buffer. */
-  bytes(): Uint8Array<ArrayBuffer>;
+  /** The bytes read, as a copy when the buffer is kept for another body; call once, at the end. */
+  take(): Uint8Array<ArrayBuffer>;
   /** Stops reading. */
   cancel(): void;
 }
@@ -141,7 +153,10 @@ interface PieceReader {
  */
 function pieceReader(body: ReadableStream<Uint8Array>, expected: number, max: number): PieceReader {
   // One byte of room past the expected end tells a longer stream from one that ends there.
-  let buffer = new Uint8Array(Math.min(expected, max) + 1 + READ_ROOM);
+  const want = Math.min(expected, max) + 1 + READ_ROOM;
+  let buffer = want <= KEPT_SIZE
+    ? new Uint8Array(kept.pop() ?? new ArrayBuffer(KEPT_SIZE))
+    : new Uint8Array(want);
   let size = 0;
   let byob: ReadableStreamBYOBReader | null = null;
   let plain: ReadableStreamDefaultReader<Uint8Array> | null = null;
@@ -185,8 +200,11 @@ function pieceReader(body: ReadableStream<Uint8Array>, expected: number, max: nu
       }
       return true;
     },
-    bytes() {
-      return buffer.subarray(0, size);
+    take() {
+      if (buffer.length !== KEPT_SIZE) return buffer.subarray(0, size);
+      const bytes = buffer.slice(0, size);
+      if (kept.length < KEPT_MAX) kept.push(buffer.buffer);
+      return bytes;
     },
     cancel() {
       (byob ?? plain)!.cancel().catch(() => {});

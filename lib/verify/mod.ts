@@ -1,6 +1,7 @@
 /**
- * Signature verification for the server, on a pool of worker threads so
- * that the thread serving HTTP spends its time on HTTP.
+ * Signature verification for the server: BIP-340 on a pool of worker
+ * threads so that the thread serving HTTP spends its time on HTTP, Ed25519
+ * on that thread, where `node:crypto` costs it less than the hop.
  *
  * @example
  * ```ts

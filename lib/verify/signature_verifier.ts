@@ -1,15 +1,19 @@
 /**
- * The server's signature check (spec §4) on a pool of workers.
+ * The server's signature check (spec §4): BIP-340 on a pool of workers,
+ * Ed25519 on the calling thread.
  *
  * @module
  */
 
 import { type Envelope, type KezError, verifyEventSignatureAsync } from "../protocol/mod.ts";
 import { VerifyPool } from "./verify_pool.ts";
-import { jobOf } from "./verify_worker.ts";
+import { jobOf, verifyHere } from "./verify_worker.ts";
 
 /**
- * Checks event signatures off the thread that serves HTTP.
+ * Checks event signatures, the costly ones off the thread that serves HTTP.
+ * An Ed25519 check (`node:crypto`) costs that thread less than handing it to
+ * a worker and taking the answer back; a BIP-340 check (pure JS) costs it
+ * many times more, so only those go to the workers.
  *
  * @example
  * ```ts
@@ -42,7 +46,13 @@ export class SignatureVerifier {
    * @returns null when valid, else the `invalid_signature` error
    */
   check = (envelope: Envelope): Promise<KezError | null> =>
-    verifyEventSignatureAsync(envelope, (input) => this.#pool.verify(jobOf(input)));
+    verifyEventSignatureAsync(
+      envelope,
+      (input) =>
+        input.alg === "ed25519-sha512-jcs"
+          ? Promise.resolve(verifyHere(input))
+          : this.#pool.verify(jobOf(input)),
+    );
 
   /** Stops the workers. */
   close(): void {
