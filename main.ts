@@ -14,11 +14,9 @@
  * @module
  */
 
-import { ed25519 } from "@noble/curves/ed25519.js";
 import { Appender } from "./lib/append/mod.ts";
 import {
   type Config,
-  type LogConfig,
   MIRROR_USAGE,
   parseMirror,
   parseServe,
@@ -26,7 +24,7 @@ import {
   USAGE,
   WITNESS_USAGE,
 } from "./lib/config/mod.ts";
-import { serve } from "./lib/http/mod.ts";
+import { serve, untilStopped } from "./lib/http/mod.ts";
 import { createLogger, type Logger } from "./lib/log/mod.ts";
 import { defaultPinPath, Follower, UpstreamPin } from "./lib/mirror/mod.ts";
 import { BODY_TIMEOUT_MS } from "./lib/protocol/mod.ts";
@@ -41,21 +39,19 @@ import {
 import { commandList, findCommand, givesFlag, UsageError } from "./lib/runtime/command_table.ts";
 import { claimDatabase } from "./lib/runtime/db_lock.ts";
 import {
+  chooseLogKey,
   createLogKey,
   isPostgresUrl,
-  type LogSigner,
+  type LogKeyChoice,
+  newVerifierKey,
   PgStore,
-  readLogKey,
-  recordLogKeyChange,
+  recordKeyChange,
   redactUrl,
   restInRollbackMode,
-  signedCheckpoint,
   SqliteStore,
   type Store,
-  type StoredCheckpoint,
   StoredCounts,
 } from "./lib/store/mod.ts";
-import { formatVerifierKey, verifierKey } from "./lib/tlog/mod.ts";
 import { SignatureVerifier } from "./lib/verify/mod.ts";
 import { runWitness, startWitnessing } from "./lib/witness/mod.ts";
 
@@ -210,74 +206,11 @@ async function serveOrFail(
   }
 }
 
-/** The log's signer, the key file to create once the database proves usable, and a chosen key change. */
-interface LogKey {
-  readonly signer: LogSigner;
-  readonly newKeyFile: string | null;
-  /** The log's last checkpoint under its lost key, when `--new-log-key` replaces it. */
-  readonly replaces: StoredCheckpoint | null;
-}
-
-/**
- * Reads the log's key file, or makes a new seed for one. The file is written
- * only once the database is known to be usable (see serveUntilStopped), so
- * that a refused start leaves no key behind. A database whose log was signed
- * already is never given a new key silently: every client that pinned the old
- * one would alarm. Call it before this process opens the database otherwise.
- */
-async function logKey({ origin, keyFile, newKey }: LogConfig, db: string): Promise<LogKey> {
-  const seed = keyFile === null ? null : await readLogKey(keyFile);
-  if (seed !== null) {
-    if (newKey) {
-      throw new Error(
-        `Cannot use --new-log-key: the log key file "${keyFile}" exists, and is never replaced; start without the flag to keep signing with it`,
-      );
-    }
-    return { signer: { origin, seed }, newKeyFile: null, replaces: null };
-  }
-  // A PostgreSQL store checks its log's key itself, against every server's.
-  const signed = keyFile === null || isPostgresUrl(db) ? null : signedCheckpoint(db);
-  if (signed !== null && !newKey) {
-    throw new Error(
-      `Cannot use database "${db}": its transparency log (size ${signed.size}) is signed by key ${
-        signed.keyId ?? "(unknown)"
-      }, whose key file "${keyFile}" is missing; restore that file (backup writes it beside the copy as <copy>-log.key), or start once with --new-log-key to sign the log under a new key, which every client that pinned the old one will report as an ALARM`,
-    );
-  }
-  return {
-    signer: { origin, seed: crypto.getRandomValues(new Uint8Array(32)) },
-    newKeyFile: keyFile,
-    replaces: signed,
-  };
-}
-
-/**
- * Records a key change the operator chose, before anything is signed with
- * the new key: the evidence is in the file before the re-signed log is.
- */
-function recordKeyChange(db: string, log: LogKey): void {
-  if (log.replaces === null) return;
-  recordLogKeyChange(db, {
-    changedAt: new Date().toISOString(),
-    previous: log.replaces,
-    newKey: newVerifierKey(log),
-  });
-}
-
-function newVerifierKey(log: LogKey): string {
-  return formatVerifierKey(
-    verifierKey(log.signer.origin, ed25519.getPublicKey(log.signer.seed)),
-  );
-}
-
 /** What a mirror follows, and how often it polls once caught up. */
 interface Mirroring {
   readonly upstream: string;
   readonly pollMs: number;
 }
-
-/** The exit status of a process ended by a signal's second delivery: 128 and its number. */
-const SIGNAL_STATUS: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
 
 async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<number> {
   const logger = createLogger(config.logLevel, undefined, config.logFormat);
@@ -321,9 +254,9 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
   } catch (e) {
     return fail(`Cannot listen on ${hostname}:${port}: ${(e as Error).message}`);
   }
-  let log: LogKey | undefined;
+  let log: LogKeyChoice | undefined;
   try {
-    log = config.log === null ? undefined : await logKey(config.log, config.db);
+    log = config.log === null ? undefined : await chooseLogKey(config.log, config.db);
     if (log !== undefined) recordKeyChange(config.db, log);
   } catch (e) {
     return fail((e as Error).message);
@@ -447,42 +380,6 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
   logger.info("stopped");
   await logger.flush();
   return 0;
-}
-
-/**
- * Waits for SIGINT or SIGTERM, then for the requests in flight, for at most
- * the grace period; a second signal exits at once.
- */
-async function untilStopped(
-  server: Deno.HttpServer,
-  logger: Logger,
-  graceMs: number,
-): Promise<void> {
-  const { promise: grace, resolve: graceOver } = Promise.withResolvers<"grace over">();
-  let graceTimer: ReturnType<typeof setTimeout> | undefined;
-  const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
-  const handlers = signals.map((signal) => async () => {
-    if (graceTimer === undefined) {
-      logger.info(
-        `shutting down: finishing requests in flight (at most ${
-          graceMs / 1000
-        } s; a second signal stops at once)`,
-      );
-      server.shutdown();
-      graceTimer = setTimeout(() => graceOver("grace over"), graceMs);
-      return;
-    }
-    // What is committed is on disk (WAL, synchronous=FULL): stopping now is as safe as a crash.
-    logger.warn(`${signal} again: stopping now, without the requests in flight`);
-    await logger.flush();
-    Deno.exit(SIGNAL_STATUS[signal] ?? 1);
-  });
-  signals.forEach((signal, i) => Deno.addSignalListener(signal, handlers[i]!));
-  if ((await Promise.race([server.finished, grace])) === "grace over") {
-    logger.warn(`stopped waiting for requests in flight after ${graceMs / 1000} s`);
-  }
-  clearTimeout(graceTimer);
-  signals.forEach((signal, i) => Deno.removeSignalListener(signal, handlers[i]!));
 }
 
 if (import.meta.main) {

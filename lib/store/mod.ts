@@ -25,6 +25,7 @@ export * from "./chain_subjects.ts";
 export * from "./log_build.ts";
 export * from "./log_key.ts";
 export * from "./log_key_change.ts";
+export * from "./log_key_start.ts";
 export * from "./log_tile.ts";
 export * from "./log_writer.ts";
 export * from "./pg_backup.ts";

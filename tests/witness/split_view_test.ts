@@ -24,7 +24,7 @@ Deno.test("a forked log served by two servers to the same witnesses", async (t) 
   await withDir(async (dir) => {
     const logKey = await makeLogKey(`${dir}/log.key`);
     await using started = await startWitnesses(dir, logKey, 3);
-    const { witnesses, network } = started;
+    const { network } = started;
     const policy = policyText(logKey, network, 2);
     await Deno.writeTextFile(`${dir}/policy.txt`, policy);
     const serve = (db: string, witnessing: boolean) =>
