@@ -6,6 +6,7 @@
  * @module
  */
 
+import { readAtMost } from "../client/mod.ts";
 import type { Logger } from "../log/mod.ts";
 import type { Witness } from "./witness.ts";
 
@@ -14,26 +15,6 @@ export const MAX_WITNESS_BODY = 64 * 1024;
 
 function text(status: number, body: string, type = "text/plain; charset=utf-8"): Response {
   return new Response(body, { status, headers: { "content-type": type } });
-}
-
-async function readBody(request: Request): Promise<Uint8Array | null> {
-  const reader = request.body?.getReader();
-  if (reader === undefined) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    length += value.length;
-    if (length > MAX_WITNESS_BODY) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(length);
-  chunks.reduce((at, chunk) => (body.set(chunk, at), at + chunk.length), 0);
-  return body;
 }
 
 /**
@@ -72,7 +53,9 @@ export function witnessHandler(
     if (request.method !== "POST") {
       return new Response("Method not allowed\n", { status: 405, headers: { allow: "POST" } });
     }
-    const bytes = await readBody(request);
+    const bytes = request.body === null
+      ? new Uint8Array()
+      : await readAtMost(request.body, MAX_WITNESS_BODY);
     if (bytes === null) return text(413, `A request body is at most ${MAX_WITNESS_BODY} bytes\n`);
     let body: string;
     try {

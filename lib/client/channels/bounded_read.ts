@@ -31,15 +31,13 @@ export const MAX_CHANNEL_BYTES = 16 * 1024 * 1024;
  * ```
  */
 export async function readBounded(res: Response, max: number, source: string): Promise<string> {
-  const bytes = res.body === null ? new Uint8Array() : await readAtMost(
-    res.body,
-    max,
-    () =>
-      new KezError(
-        "payload_too_large",
-        `Cannot read ${source}: the answer is larger than ${max} bytes`,
-      ),
-  );
+  const bytes = res.body === null ? new Uint8Array() : await readAtMost(res.body, max);
+  if (bytes === null) {
+    throw new KezError(
+      "payload_too_large",
+      `Cannot read ${source}: the answer is larger than ${max} bytes`,
+    );
+  }
   return decodeUtf8(bytes, source);
 }
 
@@ -49,22 +47,20 @@ export async function readBounded(res: Response, max: number, source: string): P
  *
  * @param stream the bytes
  * @param max the most bytes allowed
- * @param tooLarge the error to throw past `max`
- * @returns the bytes
- * @throws {KezError} `tooLarge()` past `max`; whatever the stream throws
+ * @returns the bytes, or null past `max`
+ * @throws {Error} whatever the stream throws
  *
  * @example
  * ```ts
  * import { readAtMost } from "./bounded_read.ts";
- * const bytes = await readAtMost(new Response("abc").body!, 3, () => new Error("too large"));
- * if (bytes.length !== 3) throw new Error("fits");
+ * if ((await readAtMost(new Response("abc").body!, 3))?.length !== 3) throw new Error("fits");
+ * if ((await readAtMost(new Response("abcd").body!, 3)) !== null) throw new Error("too large");
  * ```
  */
 export async function readAtMost(
   stream: ReadableStream<Uint8Array>,
   max: number,
-  tooLarge: () => Error,
-): Promise<Uint8Array> {
+): Promise<Uint8Array | null> {
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -74,7 +70,7 @@ export async function readAtMost(
     total += value.length;
     if (total > max) {
       await reader.cancel();
-      throw tooLarge();
+      return null;
     }
     chunks.push(value);
   }

@@ -77,22 +77,22 @@ export async function decodeCompactBundle(text: string, source: string): Promise
       cause,
     });
   }
-  let bytes: Uint8Array;
+  let bytes: Uint8Array | null;
   try {
     bytes = await readAtMost(
       pipe(packed, new DecompressionStream("deflate-raw")),
       MAX_INFLATED_BYTES,
-      () =>
-        new KezError(
-          "payload_too_large",
-          `Cannot read ${source}: the bundle inflates to more than ${MAX_INFLATED_BYTES} bytes`,
-        ),
     );
   } catch (cause) {
-    if (cause instanceof KezError) throw cause;
     throw new KezError("invalid_json", `Cannot read ${source}: the bundle is not raw DEFLATE`, {
       cause,
     });
+  }
+  if (bytes === null) {
+    throw new KezError(
+      "payload_too_large",
+      `Cannot read ${source}: the bundle inflates to more than ${MAX_INFLATED_BYTES} bytes`,
+    );
   }
   return decodeUtf8(bytes, source);
 }
