@@ -24,7 +24,7 @@ import {
   USAGE,
   WITNESS_USAGE,
 } from "./lib/config/mod.ts";
-import { serve, untilStopped } from "./lib/http/mod.ts";
+import { serve } from "./lib/http/mod.ts";
 import { createLogger, type Logger } from "./lib/log/mod.ts";
 import { defaultPinPath, Follower, UpstreamPin } from "./lib/mirror/mod.ts";
 import { BODY_TIMEOUT_MS } from "./lib/protocol/mod.ts";
@@ -38,6 +38,7 @@ import {
 } from "./lib/ops/mod.ts";
 import { commandList, findCommand, givesFlag, UsageError } from "./lib/runtime/command_table.ts";
 import { claimDatabase } from "./lib/runtime/db_lock.ts";
+import { untilStopped } from "./lib/runtime/until_stopped.ts";
 import {
   chooseLogKey,
   createLogKey,

@@ -32,5 +32,4 @@ export * from "./route_label.ts";
 export * from "./router.ts";
 export * from "./server.ts";
 export * from "./sigchain_routes.ts";
-export * from "./until_stopped.ts";
 export * from "./witnessed_route.ts";

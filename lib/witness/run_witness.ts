@@ -1,6 +1,7 @@
 /**
  * Runs the `witness` command: reads (or makes, once) the witness's key file,
- * opens its state, serves `add-checkpoint` until SIGINT or SIGTERM.
+ * opens its state, serves `add-checkpoint` until SIGINT or SIGTERM (a second
+ * signal, or the grace running out, stops it without the requests in flight).
  *
  * @module
  */
@@ -8,12 +9,19 @@
 import { ed25519 } from "@noble/curves/ed25519.js";
 import type { WitnessCommand } from "../config/mod.ts";
 import { createLogger } from "../log/mod.ts";
+import { untilStopped } from "../runtime/until_stopped.ts";
 import { createLogKey, readLogKey, WitnessDb } from "../store/mod.ts";
 import { cosignerKey, formatCosignerKey, parsePolicy, type VerifierKey } from "../tlog/mod.ts";
 import { Witness } from "./witness.ts";
 import { witnessHandler } from "./witness_handler.ts";
 
 const KEY_LABEL = "witness key";
+
+/**
+ * How long a stop waits for requests in flight: a witness's are small and
+ * quick, and a client that stops sending its body must not hold the stop.
+ */
+const STOP_GRACE_MS = 5000;
 
 async function witnessSeed(path: string): Promise<Uint8Array> {
   const seed = await readLogKey(path, KEY_LABEL);
@@ -90,11 +98,7 @@ export async function runWitness(command: WitnessCommand): Promise<number> {
     console.error(`kez-sig-server: Cannot listen: ${(e as Error).message}`);
     return 2;
   }
-  const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
-  const stop = () => server.shutdown();
-  signals.forEach((signal) => Deno.addSignalListener(signal, stop));
-  await server.finished;
-  signals.forEach((signal) => Deno.removeSignalListener(signal, stop));
+  await untilStopped(server, logger, STOP_GRACE_MS);
   db.close();
   logger.info("stopped");
   await logger.flush();

@@ -1,11 +1,19 @@
 /**
- * A server's stop: SIGINT or SIGTERM lets the requests in flight finish for
- * a grace period; a second signal exits at once.
+ * How the server and the witness stop: SIGINT or SIGTERM lets the requests
+ * in flight finish for a grace period; a second signal exits at once.
  *
  * @module
  */
 
-import type { Logger } from "../log/mod.ts";
+/** Where the stop is said: a logger's levels that it uses. */
+export interface StopLog {
+  /** The stop begins. @param message the line */
+  info(message: string): void;
+  /** The stop is forced. @param message the line */
+  warn(message: string): void;
+  /** Writes what is buffered, before a forced exit. */
+  flush(): Promise<void>;
+}
 
 /** The exit status of a process ended by a signal's second delivery: 128 and its number. */
 const SIGNAL_STATUS: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
@@ -23,16 +31,16 @@ const SIGNAL_STATUS: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 
  * @example
  * ```ts
  * import { untilStopped } from "./until_stopped.ts";
- * import { createLogger } from "../log/mod.ts";
  * const server = Deno.serve({ port: 0, onListen: () => {} }, () => new Response("ok"));
- * const stopped = untilStopped(server, createLogger("error", () => {}), 1000);
+ * const quiet = { info: () => {}, warn: () => {}, flush: () => Promise.resolve() };
+ * const stopped = untilStopped(server, quiet, 1000);
  * Deno.kill(Deno.pid, "SIGTERM");
  * await stopped;
  * ```
  */
 export async function untilStopped(
   server: Deno.HttpServer,
-  logger: Logger,
+  logger: StopLog,
   graceMs: number,
 ): Promise<void> {
   const { promise: grace, resolve: graceOver } = Promise.withResolvers<"grace over">();
