@@ -1,32 +1,15 @@
 import assert from "node:assert/strict";
-import { ed25519 } from "@noble/curves/ed25519.js";
 import {
-  consistencyProof,
-  formatAddCheckpoint,
   formatVerifierKey,
-  leafHash,
-  MemoryHashReader,
   parseCosignerKey,
   parseNote,
-  signCheckpoint,
-  verifierKey,
   verifyCosignature,
 } from "../../lib/tlog/mod.ts";
 import { ServerProcess } from "../support/server_process.ts";
 import { withDir } from "../support/temp_dir.ts";
+import { body, checkpoint, logKey } from "./test_log.ts";
 
-const ORIGIN = "example.com/log";
-const logSeed = new Uint8Array(32).fill(1);
-const LOG_VKEY = formatVerifierKey(verifierKey(ORIGIN, ed25519.getPublicKey(logSeed)));
-const leaves = Array.from({ length: 40 }, (_, i) => leafHash(new Uint8Array([i])));
-const tree = (size: number) => new MemoryHashReader(leaves.slice(0, size));
-const checkpoint = (size: number) =>
-  signCheckpoint({ origin: ORIGIN, size, root: tree(size).root() }, logSeed);
-
-function body(oldSize: number, size: number): string {
-  const proof = oldSize === 0 ? [] : consistencyProof(tree(size), oldSize, size);
-  return formatAddCheckpoint({ oldSize, proof, checkpoint: checkpoint(size) });
-}
+const LOG_VKEY = formatVerifierKey(logKey);
 
 function startWitness(dir: string): Promise<ServerProcess> {
   return ServerProcess.start({

@@ -1,38 +1,12 @@
 import assert from "node:assert/strict";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { WitnessDb } from "../../lib/store/mod.ts";
-import {
-  consistencyProof,
-  cosignerKey,
-  formatAddCheckpoint,
-  leafHash,
-  MemoryHashReader,
-  parseNote,
-  signCheckpoint,
-  verifierKey,
-  verifyCosignature,
-} from "../../lib/tlog/mod.ts";
+import { cosignerKey, leafHash, parseNote, verifyCosignature } from "../../lib/tlog/mod.ts";
 import { Witness } from "../../lib/witness/mod.ts";
+import { body, checkpoint, leaves, logKey, logSeed, ORIGIN, tree } from "./test_log.ts";
 
-const ORIGIN = "example.com/log";
-const logSeed = new Uint8Array(32).fill(1);
-const logKey = verifierKey(ORIGIN, ed25519.getPublicKey(logSeed));
 const seed = new Uint8Array(32).fill(2);
 const key = cosignerKey("w.example/w1", ed25519.getPublicKey(seed));
-const leaves = Array.from({ length: 20 }, (_, i) => leafHash(new Uint8Array([i])));
-
-function tree(size: number, from = leaves) {
-  return new MemoryHashReader(from.slice(0, size));
-}
-
-function checkpoint(size: number, from = leaves, s = logSeed, origin = ORIGIN): string {
-  return signCheckpoint({ origin, size, root: tree(size, from).root() }, s);
-}
-
-function body(oldSize: number, size: number, from = leaves): string {
-  const proof = oldSize === 0 ? [] : consistencyProof(tree(size, from), oldSize, size);
-  return formatAddCheckpoint({ oldSize, proof, checkpoint: checkpoint(size, from) });
-}
 
 function witness(db = WitnessDb.open(":memory:")) {
   return new Witness({
