@@ -15,6 +15,7 @@ import { commandList, findCommand, givesFlag } from "../runtime/command_table.ts
 import { kezHome } from "./home.ts";
 import { denoIo, type Io } from "./io.ts";
 import { FileLogState } from "./log_files.ts";
+import { readPolicyFile } from "./policy_file.ts";
 
 /** Longest a network command may take before its requests are aborted. */
 const NETWORK_TIMEOUT_MS = 60_000;
@@ -64,16 +65,9 @@ function find(args: readonly string[]): Command {
 }
 
 /** `KEZ_LOG_POLICY`'s witness policy, which every server's log must meet, over one pinned. */
-async function policyOf(io: Io): Promise<string | undefined> {
+function policyOf(io: Io): Promise<string | undefined> {
   const path = io.env("KEZ_LOG_POLICY");
-  if (path === undefined) return undefined;
-  try {
-    return await Deno.readTextFile(path);
-  } catch (e) {
-    throw new CliError(
-      `Cannot read log policy "${path}" (KEZ_LOG_POLICY): ${(e as Error).message}`,
-    );
-  }
+  return path === undefined ? Promise.resolve(undefined) : readPolicyFile(path, "KEZ_LOG_POLICY");
 }
 
 function isExpected(e: unknown): e is Error {

@@ -7,21 +7,22 @@
 import { policyFor, serverBase } from "../../client/mod.ts";
 import { formatVerifierKey, parseVerifierKey } from "../../tlog/mod.ts";
 import { type Command, COMMON_FLAGS, parseCommandArgs } from "../command.ts";
-import { CliError, UsageError } from "../errors.ts";
+import { UsageError } from "../errors.ts";
 import { kezHome } from "../home.ts";
 import { FileLogState } from "../log_files.ts";
+import { readPolicyFile } from "../policy_file.ts";
 import { serverFrom } from "../sources.ts";
 
 const NAME = "log trust";
 
 /** Reads a policy file and checks it fits the key, before anything is pinned. */
-async function readPolicy(path: string, key: string, server: string): Promise<string> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    throw new CliError(`Cannot read log policy "${path}": ${(e as Error).message}`);
-  }
+async function readPolicy(
+  path: string,
+  via: string,
+  key: string,
+  server: string,
+): Promise<string> {
+  const text = await readPolicyFile(path, via);
   try {
     policyFor(text, parseVerifierKey(key), server);
   } catch (e) {
@@ -93,8 +94,12 @@ Options:
     } catch (e) {
       throw new UsageError((e as Error).message, NAME);
     }
-    const policyFile = values["log-policy"] ?? ctx.io.env("KEZ_LOG_POLICY");
-    const policy = policyFile === undefined ? undefined : await readPolicy(policyFile, key, server);
+    const flag = values["log-policy"];
+    const policyFile = flag ?? ctx.io.env("KEZ_LOG_POLICY");
+    const via = flag === undefined ? "KEZ_LOG_POLICY" : "--log-policy";
+    const policy = policyFile === undefined
+      ? undefined
+      : await readPolicy(policyFile, via, key, server);
     const state = new FileLogState(() => kezHome(ctx.io.env));
     const before = await state.readKey(server);
     await state.writeKey(server, {
