@@ -11,6 +11,7 @@ import { type LogFormat, type LogLevel, parseLogFormat, parseLogLevel } from "..
 import { type BindAddress, parseBind } from "./bind.ts";
 import type { Env } from "./config.ts";
 import { DEFAULTS } from "./defaults.ts";
+import { HELP_OPTION } from "./usage.ts";
 import { isKeyName, parseVerifierKey, type VerifierKey } from "../tlog/mod.ts";
 
 /** The witness's defaults, as they would be written on the command line. */
@@ -38,7 +39,7 @@ Options:
   --bind <host:port>    address to listen on (env KEZ_WITNESS_BIND; default ${WITNESS_DEFAULTS.bind})
   --log-level <level>   error|warn|info|debug|trace (env KEZ_LOG; default ${DEFAULTS.logLevel})
   --log-format <form>   pretty|json (env KEZ_LOG_FORMAT; default ${DEFAULTS.logFormat})
-  -h, --help            print this help and exit
+${HELP_OPTION}
 
 At start it writes its verifier key (type 0x04) to the log, for the policies of
 the logs it witnesses.`;
