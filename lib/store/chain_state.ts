@@ -68,6 +68,7 @@ export class ChainState implements ChainTip {
   #headLine: Uint8Array<ArrayBuffer> = new Uint8Array(0);
   #byteLength: number | undefined = 0;
   #jsonl: ChainJsonl | undefined = new ChainJsonl();
+  #linesUnread = false;
   readonly #jsonlMax: number;
   /** The active subjects, once known; the store loads them before an append is checked. */
   subjects: ChainSubjects | undefined = new SubjectSet();
@@ -88,9 +89,12 @@ export class ChainState implements ChainTip {
    * @param seq the head's seq
    * @param hash the head's hash
    * @param line the head's canonical line, without its newline
+   * @param linesUnread true when the chain may be light enough to keep its
+   *   JSONL, which was not read: a read should load them (see
+   *   {@linkcode ChainState.linesUnread})
    * @returns the state
    */
-  static fromHead(seq: number, hash: string, line: string): ChainState {
+  static fromHead(seq: number, hash: string, line: string, linesUnread = false): ChainState {
     const state = new ChainState(0);
     state.#length = seq + 1;
     state.#head = hash;
@@ -98,7 +102,24 @@ export class ChainState implements ChainTip {
     state.#byteLength = undefined;
     state.#jsonl = undefined;
     state.subjects = undefined;
+    state.#linesUnread = linesUnread;
     return state;
+  }
+
+  /**
+   * True for a state loaded for an append from its head alone, of a chain
+   * that may be light enough to keep its JSONL: appends need only the tip,
+   * and reading every line for them made a cache of long chains thrash (each
+   * append to a chain that had been evicted read all of its lines back).
+   * The first read of the chain loads its lines instead.
+   */
+  get linesUnread(): boolean {
+    return this.#linesUnread;
+  }
+
+  /** Records that the chain proved too heavy to keep its JSONL: reads page from the store. */
+  linesTooHeavy(): void {
+    this.#linesUnread = false;
   }
 
   /** How many events. */

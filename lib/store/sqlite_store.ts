@@ -391,7 +391,7 @@ export class SqliteStore implements Store {
     for (const { envelope } of events) {
       let state: ChainState;
       try {
-        state = this.#state(envelope.payload.primary);
+        state = this.#state(envelope.payload.primary, false);
       } catch {
         // The commit's check reads it again and answers the failure.
         continue;
@@ -459,7 +459,7 @@ export class SqliteStore implements Store {
 
   /** A chain's committed state with its active subjects, for checking appends. */
   #tipState(primary: string): ChainState {
-    const state = this.#state(primary);
+    const state = this.#state(primary, false);
     if (state.subjects === undefined) {
       for (const _ of this.#subjectSteps(primary, state));
       this.#cache.put(primary, state);
@@ -467,28 +467,55 @@ export class SqliteStore implements Store {
     return state;
   }
 
-  /** A chain's committed state, from the cache or the database; empty for no chain. */
-  #state(primary: string): ChainState {
+  /**
+   * A chain's committed state, from the cache or the database; empty for no
+   * chain. An append needs only the tip; a read also wants the lines of a
+   * light chain in memory, and loads those an append's load left unread.
+   */
+  #state(primary: string, lines: boolean): ChainState {
     const cached = this.#cache.get(primary);
-    if (cached !== undefined) return cached;
-    const state = this.#load(primary);
+    if (cached !== undefined) {
+      return lines && cached.linesUnread ? this.#withLines(primary, cached) : cached;
+    }
+    const state = this.#load(primary, lines);
     if (state.length > 0) this.#cache.put(primary, state);
     return state;
+  }
+
+  /**
+   * The state of a chain with its lines read, in place of one loaded for an
+   * append; the loaded one when the chain proved heavy, or changed meanwhile
+   * (then this read pages from the database, and the next one tries again).
+   */
+  #withLines(primary: string, tip: ChainState): ChainState {
+    const full = this.#load(primary, true);
+    if (full.jsonl === undefined) {
+      tip.linesTooHeavy();
+      return tip;
+    }
+    if (full.length !== tip.length) return tip;
+    this.#cache.put(primary, full);
+    return full;
   }
 
   /**
    * Reads a chain's state: the head row, then, for a chain that may be under
    * the JSONL threshold, every row until the chain proves heavier, which
    * bounds the read by the threshold whatever the chain's length. A heavy
-   * chain's state is its head alone; its subjects load when an append needs them.
+   * chain's state is its head alone, and so is any chain's loaded without
+   * its lines; their subjects load when an append needs them.
    */
-  #load(primary: string): ChainState {
+  #load(primary: string, lines: boolean): ChainState {
     const [scheme, id] = keyOf(primary);
     const head = this.#rows.head(scheme, id);
     if (head === undefined) return new ChainState(this.#jsonlMax);
     // A chain's events are of similar sizes: one whose head says it is well
     // past the threshold is not read from seq 0 to find out.
-    if ((head.seq + 1) * (head.envelope_json.length + 1) <= 2 * this.#jsonlMax) {
+    const mayBeLight = (head.seq + 1) * (head.envelope_json.length + 1) <= 2 * this.#jsonlMax;
+    if (!lines) {
+      return ChainState.fromHead(head.seq, head.envelope_hash, head.envelope_json, mayBeLight);
+    }
+    if (mayBeLight) {
       const state = new ChainState(this.#jsonlMax);
       while (state.jsonl !== undefined) {
         if (state.length > head.seq) return state;
@@ -508,20 +535,20 @@ export class SqliteStore implements Store {
     return ChainState.fromHead(head.seq, head.envelope_hash, head.envelope_json);
   }
 
-  /** A chain's state, after a look for other writers when one is due. */
-  #current(primary: string): ChainState {
+  /** A chain's state, after a look for other writers when one is due; with its lines for a read of them. */
+  #current(primary: string, lines: boolean): ChainState {
     // While a batch is in flight, a change is most likely its commit, seen
     // before its answer; the next look, after the answer, tells.
     const due = performance.now() - this.#lastVersionCheck >= this.#versionCheckMs;
     if (due && this.#writing === null) this.#noticeOtherWriters();
-    return this.#state(primary);
+    return this.#state(primary, lines);
   }
 
   /** @inheritdoc */
   readChain(primary: Primary, options: ReadChainOptions = {}): Promise<StoredChain | null> {
     let state: ChainState;
     try {
-      state = this.#current(primary.text);
+      state = this.#current(primary.text, true);
     } catch (e) {
       return Promise.reject(translate(e));
     }
@@ -584,7 +611,7 @@ export class SqliteStore implements Store {
   /** @inheritdoc */
   readHead(primary: Primary): Promise<StoredHead | null> {
     try {
-      const state = this.#current(primary.text);
+      const state = this.#current(primary.text, false);
       return Promise.resolve(state.length === 0 ? null : headOf(state));
     } catch (e) {
       return Promise.reject(translate(e));

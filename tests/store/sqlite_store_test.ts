@@ -159,6 +159,43 @@ Deno.test("readChain() and readHead() see one consistent chain", async (t) => {
   await store.close();
 });
 
+Deno.test("SqliteStore reads a chain's lines for a read of it, never for an append", async (t) => {
+  await withDir(async (dir) => {
+    const path = `${dir}/chains.db`;
+    const authors = Array.from({ length: 32 }, () => new ChainAuthor());
+    const first = SqliteStore.open(path);
+    for (const author of authors) {
+      for (let i = 0; i < 30; i++) {
+        await new Appender(first).append(toChainEvent(author.next("add", `a:${i}`)));
+      }
+    }
+    await first.close();
+    // Each chain's lines fit under the per-chain limit, and the 32 chains' lines
+    // together are twice the budget: a cache that read them would evict.
+    const chainBytes = (await Deno.stat(path)).size / authors.length;
+    const store = SqliteStore.open(path, { cacheBytes: 16 * chainBytes });
+    const appender = new Appender(store);
+    await t.step("an append loads the tip, which stays cached", async () => {
+      for (const author of authors) await appender.append(toChainEvent(author.next("add", "b:1")));
+      const read = store.rowsRead;
+      for (const author of authors) await appender.append(toChainEvent(author.next("add", "b:2")));
+      assert.equal(store.rowsRead, read, "no chain was read again for its second append");
+    });
+    await t.step("the first read loads the lines, the next is served from memory", async () => {
+      const primary = parsePrimary(authors[0]!.primary);
+      const read = store.rowsRead;
+      const chain = await store.readChain(primary);
+      assert.ok(chain?.jsonl instanceof Uint8Array, "the chain is answered from memory");
+      assert.equal(new TextDecoder().decode(chain.jsonl).split("\n").length, 33);
+      assert.equal(store.rowsRead - read, 33, "its head row and its 32 events");
+      const again = await store.readChain(primary);
+      assert.deepEqual(again?.jsonl, chain.jsonl);
+      assert.equal(store.rowsRead - read, 33, "the second read reads no row");
+    });
+    await store.close();
+  });
+});
+
 Deno.test("SqliteStore with a writer thread", async (t) => {
   await withDir(async (dir) => {
     const path = `${dir}/thread.db`;
