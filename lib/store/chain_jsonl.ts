@@ -16,10 +16,10 @@ const encoder = new TextEncoder();
  * ```ts
  * import { ChainJsonl } from "./chain_jsonl.ts";
  * const jsonl = new ChainJsonl();
- * jsonl.push(new TextEncoder().encode("{}\n"));
- * jsonl.push(new TextEncoder().encode('{"a":1}\n'));
- * if (new TextDecoder().decode(jsonl.after(0)) !== '{"a":1}\n') throw new Error("after 0");
- * if (jsonl.byteLength !== 11 || jsonl.length !== 2) throw new Error("sizes");
+ * jsonl.push("{}");
+ * const line = jsonl.push('{"a":"é"}');
+ * if (new TextDecoder().decode(jsonl.after(0)) !== '{"a":"é"}\n') throw new Error("after 0");
+ * if (line.byteLength !== 10 || jsonl.byteLength !== 14 || jsonl.length !== 2) throw new Error("sizes");
  * ```
  */
 export class ChainJsonl {
@@ -47,19 +47,33 @@ export class ChainJsonl {
   }
 
   /**
-   * Appends one line.
+   * Appends one line, encoded straight into the buffer.
    *
-   * @param line the canonical line's UTF-8 bytes, its newline included
+   * @param line the canonical line, without its newline
+   * @returns its UTF-8 bytes in the buffer, without the newline: valid for good
    */
-  push(line: Uint8Array): void {
-    if (this.#size + line.length > this.#bytes.length) {
-      const grown = new Uint8Array(Math.max(2 * this.#bytes.length, this.#size + line.length));
-      grown.set(this.#bytes.subarray(0, this.#size));
-      this.#bytes = grown;
+  push(line: string): Uint8Array<ArrayBuffer> {
+    const start = this.#size;
+    // A canonical line is nearly always ASCII, a byte a character: that room is tried first.
+    this.#reserve(line.length + 1);
+    let done = encoder.encodeInto(line, this.#bytes.subarray(start, this.#bytes.length - 1));
+    if (done.read !== line.length) {
+      this.#reserve(3 * line.length + 1);
+      done = encoder.encodeInto(line, this.#bytes.subarray(start, this.#bytes.length - 1));
     }
-    this.#bytes.set(line, this.#size);
-    this.#size += line.length;
+    const end = start + done.written;
+    this.#bytes[end] = 0x0a;
+    this.#size = end + 1;
     this.#ends.push(this.#size);
+    return this.#bytes.subarray(start, end);
+  }
+
+  /** Grows the buffer, at least doubling it, to hold this many more bytes. */
+  #reserve(more: number): void {
+    if (this.#size + more <= this.#bytes.length) return;
+    const grown = new Uint8Array(Math.max(2 * this.#bytes.length, this.#size + more));
+    grown.set(this.#bytes.subarray(0, this.#size));
+    this.#bytes = grown;
   }
 
   /**

@@ -158,8 +158,9 @@ export class ChainState implements ChainTip {
    * its active subjects and its JSONL, not its events.
    */
   get weight(): number {
-    return STATE_BYTES + this.#headLine.byteLength + (this.#jsonl?.weight ?? 0) +
-      (this.subjects?.weight ?? 0);
+    // With the JSONL, the head line is a view of its bytes.
+    const bytes = this.#jsonl?.weight ?? this.#headLine.byteLength;
+    return STATE_BYTES + bytes + (this.subjects?.weight ?? 0);
   }
 
   /**
@@ -182,15 +183,19 @@ export class ChainState implements ChainTip {
    * @param event the event
    */
   push(event: StateEvent): void {
-    const line = encoder.encode(event.line + "\n");
     this.#length++;
     this.#head = event.hash;
-    this.#headLine = line.subarray(0, line.length - 1);
-    if (this.#byteLength !== undefined) this.#byteLength += line.length;
-    if (this.#jsonl !== undefined) {
-      if (this.#jsonl.byteLength + line.length > this.#jsonlMax) this.#jsonl = undefined;
-      else this.#jsonl.push(line);
+    if (this.#jsonl === undefined) {
+      this.#headLine = encoder.encode(event.line);
+    } else {
+      // The head line is the JSONL's own bytes, not a second copy of them.
+      this.#headLine = this.#jsonl.push(event.line);
+      if (this.#jsonl.byteLength > this.#jsonlMax) {
+        this.#headLine = this.#headLine.slice();
+        this.#jsonl = undefined;
+      }
     }
+    if (this.#byteLength !== undefined) this.#byteLength += this.#headLine.byteLength + 1;
     this.subjects?.apply(event.op, event.subject);
   }
 

@@ -122,12 +122,13 @@ Deno.test("SubjectSet and SubjectLookup answer alike", async (t) => {
 
 Deno.test("ChainJsonl slices by seq", () => {
   const jsonl = new ChainJsonl();
-  const lines = ["{}", '{"é":1}', "[]"].map((l) => new TextEncoder().encode(l + "\n"));
-  for (const line of lines) jsonl.push(line);
+  const heads = ["{}", '{"é":1}', "[]"].map((line) => jsonl.push(line));
+  assert.deepEqual(heads.map((bytes) => decoder.decode(bytes)), ["{}", '{"é":1}', "[]"]);
   assert.equal(jsonl.length, 3);
   assert.equal(jsonl.byteLength, 3 + 9 + 3);
   assert.equal(decoder.decode(jsonl.after(-1)), '{}\n{"é":1}\n[]\n');
   assert.equal(decoder.decode(jsonl.after(1)), "[]\n");
   assert.equal(jsonl.after(2).byteLength, 0);
   assert.equal(jsonl.after(99).byteLength, 0);
+  assert.equal(decoder.decode(heads[0]), "{}", "a line handed out stays valid as the buffer grows");
 });
