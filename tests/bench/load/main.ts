@@ -27,7 +27,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { measureAccessLogCost } from "./access_log_phase.ts";
+import { ACCESS_LOG_ORDER, measureAccessLogCost } from "./access_log_phase.ts";
 import { createDatabase } from "./db.ts";
 import { type BareGet, measureBareGet, type Route } from "./get_phase.ts";
 import { measureLimit } from "./limits.ts";
@@ -216,7 +216,7 @@ try {
   });
 
   const accessLog = await part(
-    "GET head with the access log at info, warn, warn, info",
+    `GET head with the access log at ${ACCESS_LOG_ORDER.join(", ")}`,
     () => measureAccessLogCost(emptyDb, empty.getPaths, dir, plan.wrk),
   );
 

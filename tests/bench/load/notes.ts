@@ -6,7 +6,6 @@
  * @module
  */
 
-import type { LevelRun } from "./access_log_phase.ts";
 import { formatMachine } from "./machine.ts";
 import type { PostLoadResult } from "./post_load.ts";
 import { DISTURBED_CORES, ms, rate } from "./report.ts";
@@ -49,17 +48,13 @@ function logLine(name: string, run: ServerRun): string {
 }
 
 function accessLogNote(r: Results): string {
-  const { info, warn } = r.accessLog;
-  // In the order they ran.
-  const runs: [string, LevelRun][] = [
-    ["info", info[0]!],
-    ...warn.map((l): [string, LevelRun] => ["warn", l]),
-    ["info", info[1]!],
-  ];
-  return `Access log: GET head on the empty database, each run on a new server process (info, warn, warn, info) after a ${r.plan.wrk.warmSeconds} s warm-up; lines each server logged: ${
-    runs.map(([level, l]) => `${level} ${l.logLines.toLocaleString("en-US")}`).join(", ")
+  const { runs } = r.accessLog;
+  return `Access log: GET head on the empty database, each run on a new server process (${
+    runs.map((l) => l.level).join(", ")
+  }) after a ${r.plan.wrk.warmSeconds} s warm-up; lines each server logged: ${
+    runs.map((l) => `${l.level} ${l.logLines.toLocaleString("en-US")}`).join(", ")
   } (at info one per request; at warn none); GET errors ${
-    runs.reduce((n, [, l]) => n + l.head.errors, 0)
+    runs.reduce((n, l) => n + l.head.errors, 0)
   }.`;
 }
 

@@ -74,7 +74,7 @@ function accessLogRow(cost: AccessLogCost): Row {
       runs.map((l) => loadValue(l.head)).join("; ")
     })`;
   return {
-    figure: "GET head, --log-level info: a line per request (mean of 2)",
+    figure: `GET head, --log-level info: a line per request (mean of ${cost.info.length})`,
     value: each(cost.info),
     limit: "the same at --log-level warn: no request lines",
     limitValue: each(cost.warn),

@@ -191,7 +191,7 @@ export function buildTargets(r: Results): TargetRow[] {
       target: `the access log costs ≤ ${
         Math.round((1 - TARGET.accessLog) * 100)
       }% of the GET rate (GET head)`,
-      figure: `${rate(info)} at --log-level info (mean of 2)`,
+      figure: `${rate(info)} at --log-level info (mean of ${r.accessLog.info.length})`,
       limit: `the same at --log-level warn, no request lines: ${rate(warn)}`,
       ratio: ratio(info, warn),
       met: met(info / warn >= TARGET.accessLog),
