@@ -48,13 +48,19 @@ interface Slot {
 export class VerifyPool {
   #slots: Slot[] = [];
   #waiting: Waiting[] = [];
+  /** The workers yet to start: they start at the first signature, so a server no BIP-340 key posts to holds no isolate for them. */
+  #pending: { url: URL; size: number } | null = null;
 
   /**
    * @param size how many workers; the number of cores by default
    */
   constructor(size: number = navigator.hardwareConcurrency) {
     const url = new URL("./verify_worker.ts", import.meta.url);
-    if (!workerModuleExists(url)) return;
+    if (size > 0 && workerModuleExists(url)) this.#pending = { url, size };
+  }
+
+  #start({ url, size }: { url: URL; size: number }): void {
+    this.#pending = null;
     for (let i = 0; i < size; i++) {
       const worker = new Worker(url, { type: "module" });
       const slot: Slot = { worker, jobs: null };
@@ -67,7 +73,7 @@ export class VerifyPool {
     }
   }
 
-  /** How many workers are running. */
+  /** How many workers are running: none before the first signature. */
   get size(): number {
     return this.#slots.length;
   }
@@ -79,6 +85,7 @@ export class VerifyPool {
    * @returns true when valid
    */
   verify(job: VerifyJob): Promise<boolean> {
+    if (this.#pending !== null) this.#start(this.#pending);
     if (this.#slots.length === 0) return Promise.resolve(verifyJob(job));
     return new Promise((resolve) => {
       this.#waiting.push({ job, resolve });
@@ -113,6 +120,7 @@ export class VerifyPool {
 
   /** Stops the workers; what they held, and later verifications, run in place. */
   close(): void {
+    this.#pending = null;
     while (this.#slots.length > 0) this.#lose(this.#slots[0]!);
   }
 }

@@ -55,6 +55,9 @@ Deno.test("verifyHere() agrees with every Wycheproof and BIP-340 vector", async 
 Deno.test("VerifyPool verifies on its workers as the core does", async (t) => {
   const pool = new VerifyPool(2);
   try {
+    await t.step("no worker starts before the first signature", () => {
+      assert.equal(pool.size, 0);
+    });
     await t.step("every vector, all in flight at once", async () => {
       const all = await vectors();
       const got = await Promise.all(all.map(([, job]) => pool.verify(job)));
