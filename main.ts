@@ -279,6 +279,7 @@ async function serveUntilStopped(config: Config, mirror?: Mirroring): Promise<nu
       ? await PgStore.open(config.db, { log: log.signer })
       : await SqliteStore.openBuilding(config.db, {
         writerThread: true,
+        cacheBytes: config.cacheMb * 1024 * 1024,
         ...(log === undefined ? {} : { log: log.signer, onLogProgress: logProgress(logger) }),
       });
   } catch (e) {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { runBinary, spawnServer } from "./support/binary.ts";
+import { ChainAuthor } from "./support/chain_author.ts";
 import { withDir } from "./support/temp_dir.ts";
 import { waitFor } from "./support/wait_for.ts";
 
@@ -12,7 +13,7 @@ Deno.test("main: --help and --version exit 0", async (t) => {
     const words = [
       ["--bind", "KEZ_BIND", "--db", "KEZ_DB", "--log-level", "KEZ_LOG", "RUST_LOG"],
       ["--log-format", "KEZ_LOG_FORMAT", "--metrics", "KEZ_METRICS", "--verify-workers"],
-      ["KEZ_VERIFY_WORKERS", "--body-timeout", "KEZ_BODY_TIMEOUT"],
+      ["KEZ_VERIFY_WORKERS", "--body-timeout", "KEZ_BODY_TIMEOUT", "--cache-mb", "KEZ_CACHE_MB"],
       ["mirror", "backup", "verify", "stats", "healthcheck", "migrate"],
     ].flat();
     for (const word of words) assert.ok(stdout.includes(word), word);
@@ -37,6 +38,8 @@ Deno.test("main: bad configuration exits 2 with a clear message", async (t) => {
       ["a bad KEZ_VERIFY_WORKERS", [], { KEZ_VERIFY_WORKERS: "many" }, /Cannot use many verify/],
       ["a zero --body-timeout", ["--body-timeout", "0"], {}, /body timeout of "0": expected/],
       ["a bad KEZ_BODY_TIMEOUT", [], { KEZ_BODY_TIMEOUT: "1.5" }, /body timeout of "1.5"/],
+      ["a chain cache too large", ["--cache-mb", "65"], {}, /Cannot use a 65 MiB chain cache/],
+      ["a bad KEZ_CACHE_MB", [], { KEZ_CACHE_MB: "1.5" }, /Cannot use a 1\.5 MiB chain cache/],
       ["an unknown log format", ["--log-format", "xml"], {}, /Cannot parse log format "xml"/],
       ["a bad KEZ_LOG_FORMAT", [], { KEZ_LOG_FORMAT: "JSON" }, /log format "JSON"/],
       ["a bad --metrics", ["--metrics=yes"], {}, /Cannot parse metrics setting "yes"/],
@@ -173,6 +176,29 @@ Deno.test("main: flags beat env vars, which beat defaults", async () => {
     await Deno.stat(`${dir}/flag.db`);
     await assert.rejects(Deno.stat(`${dir}/env.db`), Deno.errors.NotFound);
     assert.match(server.log(), /INFO +GET \/v1\/healthz 200/, "KEZ_LOG=info beats RUST_LOG=warn");
+  });
+});
+
+Deno.test("main: --cache-mb 0 serves every chain from the file", async () => {
+  await withDir(async (dir) => {
+    const server = await spawnServer(["--bind", "127.0.0.1:0", "--db", `${dir}/a.db`], {
+      KEZ_CACHE_MB: "0",
+    });
+    const author = new ChainAuthor();
+    const url = `${server.base}/v1/sigchains/${author.path}`;
+    const events = [author.next("add", "github:a"), author.next("add", "dns:a.example")];
+    for (const [seq, envelope] of events.entries()) {
+      const res = await fetch(`${url}/events`, { method: "POST", body: JSON.stringify(envelope) });
+      assert.equal(res.status, 201, await res.text());
+      assert.equal((await fetch(`${url}/head`).then((r) => r.json())).payload.seq, seq);
+    }
+    const stale = await fetch(`${url}/events`, { method: "POST", body: JSON.stringify(events[0]) });
+    assert.equal(stale.status, 409, "the tip is read from the file, not forgotten");
+    await stale.body?.cancel();
+    const chain = await fetch(url).then((r) => r.text());
+    assert.deepEqual(chain.trimEnd().split("\n").map((l) => JSON.parse(l)), events);
+    server.child.kill("SIGTERM");
+    assert.equal((await server.finished()).code, 0);
   });
 });
 

@@ -31,6 +31,8 @@ export interface Config {
   readonly verifyWorkers: number;
   /** How long a POST body may take to arrive, in milliseconds, before its `408`. */
   readonly bodyTimeoutMs: number;
+  /** The memory, in MiB, that a SQLite store's cache of chains may hold. */
+  readonly cacheMb: number;
   /** The transparency log (spec §10), or null when it is turned off. */
   readonly log: LogConfig | null;
   /** Asking witnesses to cosign the log's checkpoints, or null without a witness policy. */
@@ -73,6 +75,7 @@ export const SERVE_OPTIONS = {
   metrics: { type: "string" },
   "verify-workers": { type: "string" },
   "body-timeout": { type: "string" },
+  "cache-mb": { type: "string" },
   "log-origin": { type: "string" },
   "log-key": { type: "string" },
   "transparency-log": { type: "string" },
@@ -161,6 +164,7 @@ export function serveConfig(values: ServeValues, env: Env): Config {
     metrics: parseSwitch("metrics", flag("metrics") ?? env("KEZ_METRICS") ?? DEFAULTS.metrics),
     verifyWorkers: parseWorkers(flag("verify-workers") ?? env("KEZ_VERIFY_WORKERS")),
     bodyTimeoutMs: parseBodyTimeout(flag("body-timeout") ?? env("KEZ_BODY_TIMEOUT")),
+    cacheMb: parseCacheMb(flag("cache-mb") ?? env("KEZ_CACHE_MB") ?? DEFAULTS.cacheMb),
     log: logOn
       ? {
         origin: parseOrigin(flag("log-origin") ?? env("KEZ_LOG_ORIGIN") ?? DEFAULTS.logOrigin),
@@ -258,6 +262,19 @@ function parseBodyTimeout(text: string | undefined): number {
     );
   }
   return n * 1000;
+}
+
+/** The largest chain cache: past it, the 96 MiB V8 heap of `deno task start` would not hold it. */
+const MAX_CACHE_MB = 64;
+
+function parseCacheMb(text: string): number {
+  const n = Number(text);
+  if (!/^[0-9]+$/.test(text) || n > MAX_CACHE_MB) {
+    throw new TypeError(
+      `Cannot use a ${text} MiB chain cache: expected a whole number from 0 to ${MAX_CACHE_MB}`,
+    );
+  }
+  return n;
 }
 
 function parseWorkers(text: string | undefined): number {

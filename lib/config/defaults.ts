@@ -13,4 +13,5 @@ export const DEFAULTS = {
   metrics: "true",
   logOrigin: "localhost/kez-sig-server",
   transparencyLog: "true",
+  cacheMb: "24",
 } as const;

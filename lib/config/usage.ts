@@ -28,6 +28,8 @@ ${DB_OPTION}
                         (env KEZ_VERIFY_WORKERS; default: the number of cores less one, at least 1)
   --body-timeout <s>    seconds a POST body may take to arrive, then 408
                         (env KEZ_BODY_TIMEOUT; default 10)
+  --cache-mb <MiB>      memory for chains served from memory, 0 to 64
+                        (env KEZ_CACHE_MB; default ${DEFAULTS.cacheMb}; SQLite only)
   --log-origin <name>   the transparency log's origin and key name
                         (env KEZ_LOG_ORIGIN; default ${DEFAULTS.logOrigin})
   --log-key <path>      the log's Ed25519 seed in hex, made at first start (mode 0600)
