@@ -13,6 +13,7 @@ import { ChainCache } from "./chain_cache.ts";
 import { encodeLines } from "./chain_jsonl.ts";
 import { ChainRows } from "./chain_rows.ts";
 import { ChainState, JSONL_CACHE_MAX } from "./chain_state.ts";
+import { makeDurable } from "./durable_connection.ts";
 import { chainStream, checkPage } from "./chain_stream.ts";
 import { SubjectSet } from "./chain_subjects.ts";
 import { SubjectLookup } from "./subject_lookup.ts";
@@ -634,9 +635,6 @@ function missing(primary: string, seq: number): KezError {
 /** Checks a file, then sets the pragmas and creates the missing tables. */
 function prepare(db: DatabaseSync, options: SqliteStoreOptions): void {
   checkSchema(db);
-  db.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 1000)}`);
-  db.exec("PRAGMA journal_mode = WAL");
-  // FULL: a commit is fsynced before it returns, so a 201 survives power loss (§5).
-  db.exec("PRAGMA synchronous = FULL");
+  makeDurable(db, options.busyTimeoutMs ?? 1000);
   migrate(db, options.log !== undefined);
 }

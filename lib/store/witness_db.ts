@@ -8,6 +8,7 @@
  */
 
 import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { makeDurable } from "./durable_connection.ts";
 
 /** A tree a witness holds for a log: its size and root. */
 export interface WitnessedTree {
@@ -64,9 +65,7 @@ export class WitnessDb {
   static open(path: string): WitnessDb {
     const db = new DatabaseSync(path);
     try {
-      db.exec("PRAGMA busy_timeout = 5000");
-      db.exec("PRAGMA journal_mode = WAL");
-      db.exec("PRAGMA synchronous = FULL");
+      makeDurable(db, 5000);
       db.exec(SCHEMA);
       return new WitnessDb(db);
     } catch (e) {

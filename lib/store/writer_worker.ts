@@ -6,6 +6,7 @@
  */
 
 import { DatabaseSync } from "node:sqlite";
+import { makeDurable } from "./durable_connection.ts";
 import {
   type BatchLog,
   type ChainGuard,
@@ -56,9 +57,7 @@ if ("WorkerGlobalScope" in globalThis) {
     const message = e.data;
     if ("path" in message) {
       const db = new DatabaseSync(message.path);
-      db.exec(`PRAGMA busy_timeout = ${Math.trunc(message.busyTimeoutMs)}`);
-      // FULL: a commit is fsynced before it returns, so a 201 survives power loss (§5).
-      db.exec("PRAGMA synchronous = FULL");
+      makeDurable(db, message.busyTimeoutMs);
       const log = message.log === undefined ? undefined : new LogWriter(db, message.log);
       writer = { db, statements: prepareBatch(db), log };
       return;

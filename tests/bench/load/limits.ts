@@ -23,6 +23,7 @@
 import { DatabaseSync } from "node:sqlite";
 import { schnorr } from "@noble/curves/secp256k1.js";
 import { LOG_SCHEMA } from "../../../lib/store/schema.ts";
+import { makeDurable } from "../../../lib/store/durable_connection.ts";
 import { INSERT_SQL, SCHEMA_SQL } from "./db.ts";
 import { ChainWriter } from "./events.ts";
 import { spawn } from "./processes.ts";
@@ -111,8 +112,8 @@ function sqliteFull(seconds: number, dir: string): ProbeResult {
   const path = `${dir}/raw-sqlite-${crypto.randomUUID()}.db`;
   const db = new DatabaseSync(path);
   try {
-    db.exec("PRAGMA journal_mode = WAL");
-    db.exec("PRAGMA synchronous = FULL");
+    // The server's own setting-up, so that the limit commits as durably as it does.
+    makeDurable(db, 1000);
     db.exec(SCHEMA_SQL + LOG_SCHEMA);
     const insert = db.prepare(INSERT_SQL);
     const insertEntry = db.prepare(
