@@ -4,6 +4,8 @@
  * @module
  */
 
+import { DEFAULT_CACHE_MB } from "../store/chain_cache.ts";
+
 /** Each setting's default, as it would be written on the command line. */
 export const DEFAULTS = {
   bind: "0.0.0.0:7878",
@@ -13,5 +15,5 @@ export const DEFAULTS = {
   metrics: "true",
   logOrigin: "localhost/kez-sig-server",
   transparencyLog: "true",
-  cacheMb: "24",
+  cacheMb: `${DEFAULT_CACHE_MB}`,
 } as const;

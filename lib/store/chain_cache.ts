@@ -7,6 +7,18 @@
 import type { ChainState } from "./chain_state.ts";
 
 /**
+ * The cache's budget when none is given, in MiB (`--cache-mb`'s default): a
+ * few thousand light chains with their lines, or tens of thousands of tips.
+ *
+ * @example
+ * ```ts
+ * import { ChainCache, DEFAULT_CACHE_MB } from "./chain_cache.ts";
+ * new ChainCache(DEFAULT_CACHE_MB * 1024 * 1024);
+ * ```
+ */
+export const DEFAULT_CACHE_MB = 24;
+
+/**
  * Chain states by primary, evicting the least recently used past a budget.
  * A state's weight is taken when it is put, and again when it is put back
  * after it grew.

@@ -9,7 +9,7 @@
 
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { type ChainEvent, KezError, type Primary } from "../protocol/mod.ts";
-import { ChainCache } from "./chain_cache.ts";
+import { ChainCache, DEFAULT_CACHE_MB } from "./chain_cache.ts";
 import { encodeLines } from "./chain_jsonl.ts";
 import { ChainRows } from "./chain_rows.ts";
 import { ChainState, JSONL_CACHE_MAX } from "./chain_state.ts";
@@ -47,7 +47,7 @@ export interface SqliteStoreOptions {
    * `unavailable`, in milliseconds. The wait blocks this process, so keep it short.
    */
   readonly busyTimeoutMs?: number;
-  /** The memory, roughly, that cached chains may hold; 24 MiB by default. */
+  /** The memory, roughly, that cached chains may hold; {@linkcode DEFAULT_CACHE_MB} MiB by default. */
   readonly cacheBytes?: number;
   /**
    * The largest chain, in JSONL bytes, whose lines are kept in memory;
@@ -159,7 +159,7 @@ export class SqliteStore implements Store {
     this.#dataVersion = db.prepare("PRAGMA data_version");
     this.#lastVersion = this.#version();
     this.#versionCheckMs = options.otherWritersCheckMs ?? 25;
-    const budget = options.cacheBytes ?? 24 * 1024 * 1024;
+    const budget = options.cacheBytes ?? DEFAULT_CACHE_MB * 1024 * 1024;
     this.#cache = new ChainCache(budget);
     this.#jsonlMax = Math.min(options.cachedChainBytes ?? JSONL_CACHE_MAX, Math.floor(budget / 8));
     // What the budget leaves once a state's JSONL (its buffer up to twice its
