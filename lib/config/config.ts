@@ -12,6 +12,7 @@ import { defaultLogKeyPath } from "../store/log_key.ts";
 import { isPostgresUrl } from "../store/pg_url.ts";
 import { isKeyName } from "../tlog/mod.ts";
 import { DEFAULTS } from "./defaults.ts";
+import { wholeNumber } from "./whole_number.ts";
 import { type WitnessingConfig, witnessingConfig } from "./witness_command.ts";
 import { BODY_TIMEOUT_MS } from "../protocol/mod.ts";
 
@@ -253,8 +254,8 @@ const MAX_BODY_TIMEOUT_S = 3600;
 
 function parseBodyTimeout(text: string | undefined): number {
   if (text === undefined) return BODY_TIMEOUT_MS;
-  const n = Number(text);
-  if (!/^[1-9][0-9]*$/.test(text) || n > MAX_BODY_TIMEOUT_S) {
+  const n = wholeNumber(text, 1, MAX_BODY_TIMEOUT_S);
+  if (n === undefined) {
     throw new TypeError(
       `Cannot use a body timeout of ${
         JSON.stringify(text)
@@ -268,8 +269,8 @@ function parseBodyTimeout(text: string | undefined): number {
 const MAX_CACHE_MB = 64;
 
 function parseCacheMb(text: string): number {
-  const n = Number(text);
-  if (!/^[0-9]+$/.test(text) || n > MAX_CACHE_MB) {
+  const n = wholeNumber(text, 0, MAX_CACHE_MB);
+  if (n === undefined) {
     throw new TypeError(
       `Cannot use a ${text} MiB chain cache: expected a whole number from 0 to ${MAX_CACHE_MB}`,
     );
@@ -283,8 +284,8 @@ function parseWorkers(text: string | undefined): number {
   if (text === undefined) {
     return Math.max(1, Math.min(navigator.hardwareConcurrency - 1, MAX_VERIFY_WORKERS));
   }
-  const n = Number(text);
-  if (!/^[0-9]+$/.test(text) || n > MAX_VERIFY_WORKERS) {
+  const n = wholeNumber(text, 0, MAX_VERIFY_WORKERS);
+  if (n === undefined) {
     throw new TypeError(
       `Cannot use ${text} verify workers: expected a whole number from 0 to ${MAX_VERIFY_WORKERS}`,
     );

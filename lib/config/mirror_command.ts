@@ -6,6 +6,7 @@
 
 import { parseArgs } from "node:util";
 import { type Config, type Env, SERVE_OPTIONS, serveConfig } from "./config.ts";
+import { wholeNumber } from "./whole_number.ts";
 
 /** The `mirror` command: serve as the server does, following an upstream read-only. */
 export interface MirrorCommand {
@@ -89,8 +90,8 @@ function parseUpstream(text: string): string {
 
 function parsePollInterval(text: string | undefined): number {
   if (text === undefined) return DEFAULT_POLL_INTERVAL_MS;
-  const ms = Number(text);
-  if (!/^[0-9]+$/.test(text) || ms < 1 || ms > MAX_POLL_INTERVAL_MS) {
+  const ms = wholeNumber(text, 1, MAX_POLL_INTERVAL_MS);
+  if (ms === undefined) {
     throw new TypeError(
       `Cannot use poll interval "${text}": expected milliseconds from 1 to ${MAX_POLL_INTERVAL_MS}`,
     );

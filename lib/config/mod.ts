@@ -16,4 +16,5 @@ export * from "./config.ts";
 export * from "./defaults.ts";
 export * from "./mirror_command.ts";
 export * from "./usage.ts";
+export * from "./whole_number.ts";
 export * from "./witness_command.ts";

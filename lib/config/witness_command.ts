@@ -12,6 +12,7 @@ import { type BindAddress, parseBind } from "./bind.ts";
 import type { Env } from "./config.ts";
 import { DEFAULTS } from "./defaults.ts";
 import { HELP_OPTION } from "./usage.ts";
+import { wholeNumber } from "./whole_number.ts";
 import { isKeyName, parseVerifierKey, type VerifierKey } from "../tlog/mod.ts";
 
 /** The witness's defaults, as they would be written on the command line. */
@@ -150,8 +151,8 @@ export const DEFAULT_WITNESS_INTERVAL_S = 10;
 export const DEFAULT_WITNESS_QUOTA = 12;
 
 function whole(name: string, text: string, max: number): number {
-  const n = Number(text);
-  if (!/^[1-9][0-9]*$/.test(text) || n > max) {
+  const n = wholeNumber(text, 1, max);
+  if (n === undefined) {
     throw new TypeError(`Cannot use --${name} "${text}": expected a whole number from 1 to ${max}`);
   }
   return n;
