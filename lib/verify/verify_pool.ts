@@ -59,7 +59,8 @@ export class VerifyPool {
     if (size > 0 && workerModuleExists(url)) this.#pending = { url, size };
   }
 
-  #start({ url, size }: { url: URL; size: number }): void {
+  #start(): void {
+    const { url, size } = this.#pending!;
     this.#pending = null;
     for (let i = 0; i < size; i++) {
       const worker = new Worker(url, { type: "module" });
@@ -85,7 +86,7 @@ export class VerifyPool {
    * @returns true when valid
    */
   verify(job: VerifyJob): Promise<boolean> {
-    if (this.#pending !== null) this.#start(this.#pending);
+    if (this.#pending !== null) this.#start();
     if (this.#slots.length === 0) return Promise.resolve(verifyJob(job));
     return new Promise((resolve) => {
       this.#waiting.push({ job, resolve });
