@@ -93,18 +93,11 @@ export class LogApi {
    * @throws {KezError} the server's code; `internal` for an answer that is not that proof
    */
   async inclusion(index: number, size: number): Promise<Uint8Array[]> {
-    const action = `Cannot get inclusion proof of ${index} in size ${size}`;
-    const path = `/v1/log/proof/inclusion?index=${index}&size=${size}`;
-    const text = await this.#get(path, action, false);
-    try {
-      const answer = JSON.parse(text!) as { index?: unknown; size?: unknown; hashes?: unknown };
-      if (answer.index !== index || answer.size !== size || !Array.isArray(answer.hashes)) {
-        throw new SyntaxError("not the proof asked for");
-      }
-      return answer.hashes.map((h) => decodeBase64(String(h)));
-    } catch (cause) {
-      throw new KezError("internal", `${action}: the answer is not that proof`, { cause });
-    }
+    return await this.#proof(
+      `/v1/log/proof/inclusion?index=${index}&size=${size}`,
+      `Cannot get inclusion proof of ${index} in size ${size}`,
+      { index, size },
+    );
   }
 
   /**
@@ -117,15 +110,20 @@ export class LogApi {
    *   tree); `internal` for an answer that is not such a proof
    */
   async consistency(from: number, to: number): Promise<Uint8Array[]> {
-    const action = `Cannot get consistency proof from ${from} to ${to}`;
-    const text = await this.#get(
+    return await this.#proof(
       `/v1/log/proof/consistency?from=${from}&to=${to}`,
-      action,
-      false,
+      `Cannot get consistency proof from ${from} to ${to}`,
+      { from, to },
     );
+  }
+
+  /** GETs a proof whose answer must echo what was asked, and decodes its hashes. */
+  async #proof(path: string, action: string, asked: Record<string, number>): Promise<Uint8Array[]> {
+    const text = await this.#get(path, action, false);
     try {
-      const answer = JSON.parse(text!) as { from?: unknown; to?: unknown; hashes?: unknown };
-      if (answer.from !== from || answer.to !== to || !Array.isArray(answer.hashes)) {
+      const answer = JSON.parse(text!) as Record<string, unknown>;
+      const echoed = Object.entries(asked).every(([name, value]) => answer[name] === value);
+      if (!echoed || !Array.isArray(answer.hashes)) {
         throw new SyntaxError("not the proof asked for");
       }
       return answer.hashes.map((h) => decodeBase64(String(h)));
