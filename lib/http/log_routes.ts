@@ -18,7 +18,7 @@ import {
 import { CHAIN_PARAMETERS, ref, STRING, TEXT } from "./operation.ts";
 import { requiredInteger } from "./query.ts";
 import { bytesResponse, type HeaderPairs, jsonResponse, textResponse } from "./responses.ts";
-import type { Params, Route } from "./router.ts";
+import { type Params, pathPattern, type Route } from "./router.ts";
 
 const NO_CACHE: [string, string] = ["cache-control", "no-cache"];
 const IMMUTABLE: [string, string] = ["cache-control", "public, max-age=31536000, immutable"];
@@ -118,11 +118,10 @@ function seqOf(params: Params): number {
  * ```
  */
 export function logRoutes(store: Store, log: TransparencyLog): Route[] {
-  const path = (pathname: string) => new URLPattern({ pathname });
   return [
     {
       method: "GET",
-      pattern: path("/v1/log/checkpoint"),
+      pattern: pathPattern("/v1/log/checkpoint"),
       handler: ({ headers }) =>
         textResponse(200, log.checkpoint().note, TEXT, and(headers, NO_CACHE)),
       doc: {
@@ -133,7 +132,7 @@ export function logRoutes(store: Store, log: TransparencyLog): Route[] {
     },
     {
       method: "GET",
-      pattern: path("/v1/log/key"),
+      pattern: pathPattern("/v1/log/key"),
       handler: ({ headers }) => textResponse(200, `${log.verifierKey}\n`, TEXT, headers),
       doc: {
         summary: "The log's verifier key, <origin>+<key ID>+<base64 key>, and a newline",
@@ -143,7 +142,7 @@ export function logRoutes(store: Store, log: TransparencyLog): Route[] {
     },
     {
       method: "GET",
-      pattern: path("/v1/log/tile/*"),
+      pattern: pathPattern("/v1/log/tile/*"),
       handler: async ({ params, headers }) => {
         const tile = parseTilePath(`tile/${params[0] ?? ""}`);
         if (availableWidth(tile.level, tile.index, log.checkpoint().size) < tile.width) {
@@ -162,7 +161,7 @@ export function logRoutes(store: Store, log: TransparencyLog): Route[] {
     },
     {
       method: "GET",
-      pattern: path("/v1/log/entries"),
+      pattern: pathPattern("/v1/log/entries"),
       handler: async ({ search, headers }) => {
         const q = new URLSearchParams(search);
         const size = log.checkpoint().size;
@@ -183,7 +182,7 @@ export function logRoutes(store: Store, log: TransparencyLog): Route[] {
     },
     {
       method: "GET",
-      pattern: path("/v1/log/proof/inclusion"),
+      pattern: pathPattern("/v1/log/proof/inclusion"),
       handler: async ({ search, headers }) => {
         const q = new URLSearchParams(search);
         const size = requiredInteger(q, "size", 1, log.checkpoint().size);
@@ -200,7 +199,7 @@ export function logRoutes(store: Store, log: TransparencyLog): Route[] {
     },
     {
       method: "GET",
-      pattern: path("/v1/log/proof/consistency"),
+      pattern: pathPattern("/v1/log/proof/consistency"),
       handler: async ({ search, headers }) => {
         const q = new URLSearchParams(search);
         const to = requiredInteger(q, "to", 1, log.checkpoint().size);
@@ -255,7 +254,7 @@ export function proofRoutes(
   return [
     {
       method: "GET",
-      pattern: new URLPattern({ pathname: `/v1/sigchains/:scheme/:id/events/:seq/proof${suffix}` }),
+      pattern: pathPattern(`/v1/sigchains/:scheme/:id/events/:seq/proof${suffix}`),
       handler: async ({ params, headers }) =>
         textResponse(200, await proof(params, seqOf(params)), TEXT, and(headers, NO_CACHE)),
       doc: {
@@ -267,7 +266,7 @@ export function proofRoutes(
     },
     {
       method: "GET",
-      pattern: new URLPattern({ pathname: `/v1/sigchains/:scheme/:id/head/proof${suffix}` }),
+      pattern: pathPattern(`/v1/sigchains/:scheme/:id/head/proof${suffix}`),
       handler: async ({ params, headers }) =>
         textResponse(200, await proof(params, null), TEXT, and(headers, NO_CACHE)),
       doc: {

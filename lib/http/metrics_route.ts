@@ -7,7 +7,7 @@
 import { type Metrics, METRICS_CONTENT_TYPE } from "../ops/mod.ts";
 import { STRING } from "./operation.ts";
 import { textResponse } from "./responses.ts";
-import type { Route } from "./router.ts";
+import { pathPattern, type Route } from "./router.ts";
 
 /**
  * The route that serves metrics.
@@ -27,7 +27,7 @@ import type { Route } from "./router.ts";
 export function metricsRoute(metrics: Metrics): Route {
   return {
     method: "GET",
-    pattern: new URLPattern({ pathname: "/metrics" }),
+    pattern: pathPattern("/metrics"),
     handler: async ({ headers }) =>
       textResponse(200, await metrics.render(), METRICS_CONTENT_TYPE, headers),
     doc: {

@@ -8,7 +8,7 @@
 import { openApiDocument } from "./openapi_document.ts";
 import type { Operation } from "./operation.ts";
 import { bytesResponse } from "./responses.ts";
-import type { Route } from "./router.ts";
+import { pathPattern, type Route } from "./router.ts";
 
 const DOC: Operation = {
   summary: "This document",
@@ -36,7 +36,7 @@ export function openApiRoute(routes: readonly Route[], version: string): Route {
   let bytes: Uint8Array<ArrayBuffer> | undefined;
   const route: Route = {
     method: "GET",
-    pattern: new URLPattern({ pathname: "/v1/openapi.json" }),
+    pattern: pathPattern("/v1/openapi.json"),
     handler: ({ headers }) => {
       bytes ??= new TextEncoder().encode(
         JSON.stringify(openApiDocument([...routes, route], version)),

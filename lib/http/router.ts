@@ -28,6 +28,22 @@ export interface Context {
   readonly headers: HeaderPairs;
 }
 
+/**
+ * A route's path shape: a `URLPattern` on the pathname alone.
+ *
+ * @param pathname the shape, e.g. `/v1/items/:id`
+ * @returns the pattern
+ *
+ * @example
+ * ```ts
+ * import { pathPattern } from "./router.ts";
+ * if (!pathPattern("/v1/items/:id").test({ pathname: "/v1/items/7" })) throw new Error("matches");
+ * ```
+ */
+export function pathPattern(pathname: string): URLPattern {
+  return new URLPattern({ pathname });
+}
+
 /** Answers one matched request. */
 export type Handler = (ctx: Context) => Response | Promise<Response>;
 
@@ -35,7 +51,7 @@ export type Handler = (ctx: Context) => Response | Promise<Response>;
 export interface Route {
   /** The HTTP method, uppercase. A `GET` route answers `HEAD` too. */
   readonly method: string;
-  /** The path shape, e.g. `new URLPattern({ pathname: "/v1/items/:id" })`. */
+  /** The path shape, e.g. `pathPattern("/v1/items/:id")`. */
   readonly pattern: URLPattern;
   /** What answers it. */
   readonly handler: Handler;

@@ -19,7 +19,7 @@ import { readBody } from "./body.ts";
 import { etagOf, noneMatch, parseAfter } from "./caching.ts";
 import { CHAIN_PARAMETERS, type Operation, ref, STRING } from "./operation.ts";
 import { bytesResponse, type HeaderPairs, jsonResponse } from "./responses.ts";
-import type { Context, Params, Route } from "./router.ts";
+import { type Context, type Params, pathPattern, type Route } from "./router.ts";
 
 function primaryOf(params: Params): Primary {
   return primaryFromPath(params.scheme ?? "", params.id ?? "");
@@ -114,11 +114,10 @@ export function sigchainRoutes(
   appender: Appender = new Appender(store),
   bodyTimeoutMs: number = BODY_TIMEOUT_MS,
 ): Route[] {
-  const path = (pathname: string) => new URLPattern({ pathname });
   return [
     {
       method: "GET",
-      pattern: path("/v1/healthz"),
+      pattern: pathPattern("/v1/healthz"),
       handler: ({ headers }) => jsonResponse(200, { status: "ok" }, headers),
       doc: {
         summary: "Tells that the server is up",
@@ -128,7 +127,7 @@ export function sigchainRoutes(
     },
     {
       method: "GET",
-      pattern: path("/v1/sigchains/:scheme/:id"),
+      pattern: pathPattern("/v1/sigchains/:scheme/:id"),
       handler: async (ctx) => {
         const primary = primaryOf(ctx.params);
         const { search } = ctx;
@@ -152,7 +151,7 @@ export function sigchainRoutes(
     },
     {
       method: "GET",
-      pattern: path("/v1/sigchains/:scheme/:id/head"),
+      pattern: pathPattern("/v1/sigchains/:scheme/:id/head"),
       handler: async (ctx) => {
         const primary = primaryOf(ctx.params);
         const head = await store.readHead(primary);
@@ -171,7 +170,7 @@ export function sigchainRoutes(
     },
     {
       method: "POST",
-      pattern: path("/v1/sigchains/:scheme/:id/events"),
+      pattern: pathPattern("/v1/sigchains/:scheme/:id/events"),
       appends: true,
       handler: async ({ req, params, headers }) => {
         if (mirrorOf !== undefined) {

@@ -11,7 +11,7 @@ import type { Store, TransparencyLog, WitnessedNote } from "../store/mod.ts";
 import { proofRoutes } from "./log_routes.ts";
 import { STRING, TEXT } from "./operation.ts";
 import { textResponse } from "./responses.ts";
-import type { Route } from "./router.ts";
+import { pathPattern, type Route } from "./router.ts";
 
 /**
  * The route of the witnessed checkpoint.
@@ -30,7 +30,7 @@ import type { Route } from "./router.ts";
 export function witnessedRoute(witnessed: () => Promise<WitnessedNote | null>): Route {
   return {
     method: "GET",
-    pattern: new URLPattern({ pathname: "/v1/log/checkpoint/witnessed" }),
+    pattern: pathPattern("/v1/log/checkpoint/witnessed"),
     handler: async ({ headers }) => {
       const found = await witnessed();
       if (found === null) {
