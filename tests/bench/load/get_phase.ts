@@ -194,9 +194,13 @@ export interface BareGetFigures {
   readonly chain: WrkResult;
   /** The head shape again with wrk `-t2`, to show wrk `-t1` was not the limit. */
   readonly headTwoThreads?: WrkResult;
-  /** Same size and type as the head answer, and the real answer's other headers. */
+  /** Same size, type and other headers as the head answer: the target's limit. */
+  readonly headSent: WrkResult;
+  /** Same size, type and other headers as the chain answer: the target's limit. */
+  readonly chainSent: WrkResult;
+  /** As `headSent`, also reading the request headers the real server reads. */
   readonly headHeaded: WrkResult;
-  /** Same size and type as the chain answer, and the real answer's other headers. */
+  /** As `chainSent`, also reading the request headers the real server reads. */
   readonly chainHeaded: WrkResult;
 }
 
@@ -206,16 +210,19 @@ export interface BareGet {
   readonly one: WrkResult;
   /** The same with wrk `-t2`, when asked. */
   readonly two?: WrkResult;
-  /** Also reading the request headers the real server reads, and with the real answer's other headers. */
+  /** With the real answer's other headers too: the same bytes and the same headers sent. */
+  readonly sent: WrkResult;
+  /** As `sent`, also reading the request headers the real server reads. */
   readonly headed: WrkResult;
 }
 
 /**
  * Measures the bare server for one shape with the same wrk parameters and
  * script (it answers every path alike, so the rotation costs wrk the same):
- * with the body's type alone, then also reading the request headers the real
- * server reads and answering the real answer's other headers, which shows
- * what the HTTP work the spec asks for costs by itself.
+ * with the body's type alone; with the real answer's other headers too (the
+ * same bytes and headers sent, the GET target's limit); and also reading the
+ * request headers the real server reads, which shows what the HTTP work the
+ * spec asks for costs by itself.
  *
  * @param shape the real answer's size, type and headers
  * @param script the real run's wrk script
@@ -238,11 +245,23 @@ export async function measureBareGet(
   } finally {
     await bare.child.stop();
   }
-  const headed = await startBareServer(shape.bytes, shape.type, 200, shape.headers, READ_HEADERS);
+  const sent = await measureBare(shape, script, timing, []);
+  const headed = await measureBare(shape, script, timing, READ_HEADERS);
+  const result = { one, sent, headed };
+  return two === undefined ? result : { ...result, two };
+}
+
+/** One run of the bare server answering the real answer's headers, reading `read` first. */
+async function measureBare(
+  shape: Shape,
+  script: string,
+  timing: WrkTiming,
+  read: readonly string[],
+): Promise<WrkResult> {
+  const bare = await startBareServer(shape.bytes, shape.type, 200, shape.headers, read);
   try {
-    const result = { one, headed: await measureGet(headed, script, timing) };
-    return two === undefined ? result : { ...result, two };
+    return await measureGet(bare, script, timing);
   } finally {
-    await headed.child.stop();
+    await bare.child.stop();
   }
 }

@@ -266,6 +266,8 @@ try {
     bare: {
       head: bareGets.get("head")!.one,
       chain: bareGets.get("chain")!.one,
+      headSent: bareGets.get("head")!.sent,
+      chainSent: bareGets.get("chain")!.sent,
       headHeaded: bareGets.get("head")!.headed,
       chainHeaded: bareGets.get("chain")!.headed,
       ...(bareGets.get("head")?.two === undefined

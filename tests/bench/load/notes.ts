@@ -75,6 +75,8 @@ export function buildNotes(r: Results): string[] {
     ["real chain again", empty.gets.chainAgain],
     ["bare head", bare.head],
     ["bare chain", bare.chain],
+    ["bare head + headers", bare.headSent],
+    ["bare chain + headers", bare.chainSent],
     ["bare head + HTTP work", bare.headHeaded],
     ["bare chain + HTTP work", bare.chainHeaded],
   ];
@@ -90,11 +92,11 @@ export function buildNotes(r: Results): string[] {
       formatMachine(r.machine)
     }. The machine is shared and noisy: compare ratios within one run, not figures across runs.`,
     `Mode: ${plan.quick ? "--quick (short runs; scale only with --db-scale)" : "full"}. ` +
-    `GET: wrk ${empty.gets.head.params} --latency after a ${plan.wrk.warmSeconds} s warm-up, twice per route with its bare servers in between (the figure is the mean), rotating over ${empty.getPaths.length} chains of 10 Ed25519 events (seeded over HTTP with ChainAuthor) with a Lua script; the bare server (tests/bench/load/bare_server.ts) answers every path with a constant body of the same byte size and Content-Type, and no other headers; the one "reading X-Request-Id and If-None-Match" also reads those two request headers, as the real server does, and answers, with constant values, the other headers the real answers carry (head: ${
+    `GET: wrk ${empty.gets.head.params} --latency after a ${plan.wrk.warmSeconds} s warm-up, twice per route with its bare servers in between (the figure is the mean), rotating over ${empty.getPaths.length} chains of 10 Ed25519 events (seeded over HTTP with ChainAuthor) with a Lua script; the bare server (tests/bench/load/bare_server.ts) answers every path with a constant body of the same byte size and Content-Type, and no other headers; the one "with the same headers" also answers, with constant values, the other headers the real answers carry (head: ${
       names(empty.gets.headShape.headers)
     }; chain: ${
       names(empty.gets.chainShape.headers)
-    }), set one by one as the server sets them. The GET target is against the bare server without them.`,
+    }), set one by one as the server sets them, and the one "reading X-Request-Id and If-None-Match" also reads those two request headers, as the real server does. The GET target is against the bare server with the same headers: the same bytes sent (issue #15).`,
     `wrk is not the bottleneck: its CPU use (from /proc/PID/stat) was ${
       wrkRuns.map(([n, w]) => `${n} ${cores(w.wrkCores)}`).join(", ")
     } cores (one thread: 1.00 would be saturated)` +

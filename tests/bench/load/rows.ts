@@ -28,14 +28,21 @@ function getRow(figure: string, w: Twice, limit: string, bare: WrkResult): Row {
 }
 
 /**
- * A GET figure beside the bare server doing the same HTTP work (the request
- * headers read, the answer's headers set): what is left to the server's own.
+ * A GET figure beside the bare server sending the answer's other headers
+ * too, and, when `reads`, also reading the request headers the real server
+ * reads (the same HTTP work): what is left to the server's own.
  */
-function headedRow(figure: string, w: Twice, headed: WrkResult, count: number): Row {
+function headedRow(
+  figure: string,
+  w: Twice,
+  headed: WrkResult,
+  count: number,
+  reads: boolean,
+): Row {
   return {
     figure,
     value: rate(perSecOf(w)),
-    limit: `bare Deno.serve as above, reading X-Request-Id and If-None-Match, ` +
+    limit: `bare Deno.serve as above, ${reads ? "reading X-Request-Id and If-None-Match, " : ""}` +
       `answering the real answer's other ${count} headers`,
     limitValue: loadValue(headed),
     ratio: ratio(perSecOf(w), headed.perSec),
@@ -134,16 +141,32 @@ export function buildRows(r: Results): Row[] {
       bare.chain,
     ),
     headedRow(
+      "GET head, against the same bytes and headers",
+      head,
+      bare.headSent,
+      gets.headShape.headers.length,
+      false,
+    ),
+    headedRow(
+      `GET chain (${GET_CHAIN_EVENTS} events), against the same bytes and headers`,
+      chain,
+      bare.chainSent,
+      gets.chainShape.headers.length,
+      false,
+    ),
+    headedRow(
       "GET head, against the same HTTP work",
       head,
       bare.headHeaded,
       gets.headShape.headers.length,
+      true,
     ),
     headedRow(
       `GET chain (${GET_CHAIN_EVENTS} events), against the same HTTP work`,
       chain,
       bare.chainHeaded,
       gets.chainShape.headers.length,
+      true,
     ),
     edRow("POST ed25519, fresh chains", posts.edFresh),
     edRow(`POST ed25519, long chains (from seq ${plan.longPrefix})`, posts.edLong),
