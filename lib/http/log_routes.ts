@@ -8,6 +8,7 @@
 
 import { KezError, MAX_ENTRIES_PAGE, type Primary, primaryFromPath } from "../protocol/mod.ts";
 import type { Store, TransparencyLog } from "../store/mod.ts";
+import { isEd25519Point } from "../verify/mod.ts";
 import {
   availableWidth,
   encodeBase64,
@@ -250,7 +251,13 @@ export function proofRoutes(
   against?: () => Promise<ProofCheckpoint | null>,
 ): Route[] {
   const proof = (params: Params, seq: number | null) =>
-    eventProof(store, log, primaryFromPath(params.scheme ?? "", params.id ?? ""), seq, against);
+    eventProof(
+      store,
+      log,
+      primaryFromPath(params.scheme ?? "", params.id ?? "", isEd25519Point),
+      seq,
+      against,
+    );
   return [
     {
       method: "GET",

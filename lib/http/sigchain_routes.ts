@@ -15,6 +15,7 @@ import {
   primaryFromPath,
 } from "../protocol/mod.ts";
 import type { Store, StoredChain, StoredHead } from "../store/mod.ts";
+import { isEd25519Point } from "../verify/mod.ts";
 import { readBody } from "./body.ts";
 import { etagOf, noneMatch, parseAfter } from "./caching.ts";
 import { CHAIN_PARAMETERS, type Operation, ref, STRING } from "./operation.ts";
@@ -22,7 +23,7 @@ import { bytesResponse, type HeaderPairs, jsonResponse } from "./responses.ts";
 import { type Context, type Params, pathPattern, type Route } from "./router.ts";
 
 function primaryOf(params: Params): Primary {
-  return primaryFromPath(params.scheme ?? "", params.id ?? "");
+  return primaryFromPath(params.scheme ?? "", params.id ?? "", isEd25519Point);
 }
 
 function notFound(primary: Primary): KezError {

@@ -46,19 +46,71 @@ function invalidPrimary(shown: string, why: string, cause?: unknown): KezError {
   );
 }
 
-function ed25519Key(text: string, id: string): Uint8Array {
-  if (!isLowerHex(id, 32)) throw invalidPrimary(text, "key must be 64 lowercase hex characters");
-  const key = fromHex(id);
-  let point;
+/**
+ * Tells whether 32 bytes whose y is canonical (below p) encode a point on
+ * the Ed25519 curve. The default is noble's RFC 8032 decoding; a runtime with
+ * native Ed25519 keys can pass a faster one that gives the same answers.
+ */
+export type Ed25519PointCheck = (key: Uint8Array) => boolean;
+
+function nobleDecodes(key: Uint8Array): boolean {
   try {
     // zip215 = false is RFC 8032 decoding: it refuses y >= p and x = 0 with the sign bit set.
-    point = ed25519.Point.fromBytes(key, false);
-  } catch (cause) {
-    throw invalidPrimary(text, "key is not the canonical encoding of an Ed25519 point", cause);
+    ed25519.Point.fromBytes(key, false);
+    return true;
+  } catch {
+    return false;
   }
-  // Torsioned keys stay valid (§1.1); a small-order key has no secret behind it, so
-  // signatures under it could be made by anyone.
-  if (point.isSmallOrder()) throw invalidPrimary(text, "key is a small-order Ed25519 point");
+}
+
+/**
+ * The encodings of the eight points of small order (the torsion subgroup),
+ * canonical ones only: the others fail the y < p check first. A small-order
+ * key has no secret behind it, so signatures under it could be made by
+ * anyone; torsioned keys of large order stay valid (§1.1).
+ *
+ * @example
+ * ```ts
+ * import { SMALL_ORDER_ED25519_KEYS } from "./identifier.ts";
+ * // The identity point: y = 1, x = 0.
+ * if (!SMALL_ORDER_ED25519_KEYS.has("01" + "00".repeat(31))) throw new Error("listed");
+ * ```
+ */
+export const SMALL_ORDER_ED25519_KEYS: ReadonlySet<string> = new Set([
+  "0100000000000000000000000000000000000000000000000000000000000000",
+  "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+  "0000000000000000000000000000000000000000000000000000000000000000",
+  "0000000000000000000000000000000000000000000000000000000000000080",
+  "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+  "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
+  "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+  "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
+]);
+
+/** y >= p = 2^255 - 19, little-endian, the sign bit aside: 0x7f ff … ff, then a low byte of ed or more. */
+function yAtLeastP(key: Uint8Array): boolean {
+  if ((key[31]! & 0x7f) !== 0x7f) return false;
+  for (let i = 30; i >= 1; i--) if (key[i] !== 0xff) return false;
+  return key[0]! >= 0xed;
+}
+
+/** x = 0 only at y = 1 and y = p - 1; with the sign bit set these are the two encodings of "-0". */
+function negativeZeroX(id: string): boolean {
+  return id === "0100000000000000000000000000000000000000000000000000000000000080" ||
+    id === "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff";
+}
+
+function ed25519Key(text: string, id: string, onCurve: Ed25519PointCheck): Uint8Array {
+  if (!isLowerHex(id, 32)) throw invalidPrimary(text, "key must be 64 lowercase hex characters");
+  const key = fromHex(id);
+  // The two canonicality rules of RFC 8032 decoding, checked on the bytes so
+  // that any on-curve check can follow them.
+  if (yAtLeastP(key) || negativeZeroX(id) || !onCurve(key)) {
+    throw invalidPrimary(text, "key is not the canonical encoding of an Ed25519 point");
+  }
+  if (SMALL_ORDER_ED25519_KEYS.has(id)) {
+    throw invalidPrimary(text, "key is a small-order Ed25519 point");
+  }
   return key;
 }
 
@@ -98,6 +150,7 @@ function nostrKey(text: string, id: string): Uint8Array {
  * Parses a primary identifier (§1.1), accepting only its canonical form.
  *
  * @param text `ed25519:` + 64 lowercase hex, or `nostr:` + a lowercase bech32 npub
+ * @param onCurve tells whether an Ed25519 key is on the curve; noble's decoding by default
  * @returns the primary with its decoded public key
  * @throws {KezError} `invalid_primary` naming what is wrong
  *
@@ -110,10 +163,10 @@ function nostrKey(text: string, id: string): Uint8Array {
  * if (p.scheme !== "ed25519" || p.key.length !== 32) throw new Error("unexpected");
  * ```
  */
-export function parsePrimary(text: string): Primary {
+export function parsePrimary(text: string, onCurve: Ed25519PointCheck = nobleDecodes): Primary {
   const known = parsed.get(text);
   if (known !== undefined) return known;
-  const primary = parseUncached(text);
+  const primary = parseUncached(text, onCurve);
   if (parsed.size >= MAX_PARSED) parsed.delete(parsed.keys().next().value!);
   parsed.set(text, primary);
   return primary;
@@ -127,12 +180,12 @@ export function parsePrimary(text: string): Primary {
 const parsed = new Map<string, Primary>();
 const MAX_PARSED = 10_000;
 
-function parseUncached(text: string): Primary {
+function parseUncached(text: string, onCurve: Ed25519PointCheck): Primary {
   const colon = text.indexOf(":");
   if (colon === -1) throw invalidPrimary(text, 'expected "scheme:id"');
   const scheme = text.slice(0, colon);
   const id = text.slice(colon + 1);
-  if (scheme === "ed25519") return primary(scheme, id, ed25519Key(text, id));
+  if (scheme === "ed25519") return primary(scheme, id, ed25519Key(text, id, onCurve));
   if (scheme === "nostr") return primary(scheme, id, nostrKey(text, id));
   throw invalidPrimary(text, `unknown scheme ${quote(scheme)}, expected "ed25519" or "nostr"`);
 }
@@ -182,6 +235,7 @@ function decodeSegment(raw: string, shown: string): string {
  *
  * @param scheme the raw `{scheme}` segment
  * @param id the raw `{id}` segment
+ * @param onCurve as for {@linkcode parsePrimary}
  * @returns the primary the decoded segments name
  * @throws {KezError} `invalid_primary` for a malformed escape, an escape to
  * invalid UTF-8 or to `/`, or segments that do not form a valid primary
@@ -196,9 +250,13 @@ function decodeSegment(raw: string, shown: string): string {
  * if (p.scheme !== "ed25519") throw new Error("escapes are decoded");
  * ```
  */
-export function primaryFromPath(scheme: string, id: string): Primary {
+export function primaryFromPath(
+  scheme: string,
+  id: string,
+  onCurve: Ed25519PointCheck = nobleDecodes,
+): Primary {
   const shown = `${scheme}/${id}`;
-  return parsePrimary(`${decodeSegment(scheme, shown)}:${decodeSegment(id, shown)}`);
+  return parsePrimary(`${decodeSegment(scheme, shown)}:${decodeSegment(id, shown)}`, onCurve);
 }
 
 /**

@@ -13,6 +13,7 @@
  * @module
  */
 
+export * from "./ed25519_key.ts";
 export * from "./signature_verifier.ts";
 export * from "./verify_pool.ts";
 export * from "./verify_worker.ts";

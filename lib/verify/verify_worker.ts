@@ -5,14 +5,9 @@
  * @module
  */
 
-import { Buffer } from "node:buffer";
-import { createPublicKey, type KeyObject, verify } from "node:crypto";
-import {
-  isStrictEd25519Signature,
-  type SignatureInput,
-  toHex,
-  verifyBip340,
-} from "../protocol/mod.ts";
+import { verify } from "node:crypto";
+import { isStrictEd25519Signature, type SignatureInput, verifyBip340 } from "../protocol/mod.ts";
+import { ed25519KeyObject } from "./ed25519_key.ts";
 
 /** Which algorithm a job is for. */
 export type VerifyKind = "ed25519" | "bip340";
@@ -28,27 +23,6 @@ export interface VerifyBatch {
 /** A batch's answer: 1 for a valid signature, 0 otherwise, in order. */
 export interface VerifyResults {
   readonly results: Uint8Array;
-}
-
-/** The DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410), before the 32 key bytes. */
-const SPKI_PREFIX = [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00];
-
-const keys = new Map<string, KeyObject>();
-const MAX_KEYS = 10_000;
-
-function keyObject(key: Uint8Array): KeyObject {
-  const id = toHex(key);
-  let object = keys.get(id);
-  if (object === undefined) {
-    object = createPublicKey({
-      key: Buffer.from([...SPKI_PREFIX, ...key]),
-      format: "der",
-      type: "spki",
-    });
-    if (keys.size >= MAX_KEYS) keys.delete(keys.keys().next().value!);
-    keys.set(id, object);
-  }
-  return object;
 }
 
 /**
@@ -72,8 +46,9 @@ function keyObject(key: Uint8Array): KeyObject {
 export function verifyJob([kind, key, msg, sig]: VerifyJob): boolean {
   if (kind === "bip340") return verifyBip340(key, msg, sig);
   try {
-    return key.length === 32 && isStrictEd25519Signature(sig) &&
-      verify(null, msg, keyObject(key), sig);
+    if (key.length !== 32 || !isStrictEd25519Signature(sig)) return false;
+    const object = ed25519KeyObject(key);
+    return object !== null && verify(null, msg, object, sig);
   } catch {
     return false;
   }

@@ -12,7 +12,9 @@ import {
   primaryFromKey,
   primaryFromPath,
   primaryPath,
+  SMALL_ORDER_ED25519_KEYS,
 } from "../../lib/protocol/identifier.ts";
+import { isEd25519Point } from "../../lib/verify/mod.ts";
 
 /** Asserts that `fn` throws KezError `code` and, if given, that its message matches `reason`. */
 function assertKezError(fn: () => unknown, code: string, reason?: RegExp): void {
@@ -24,8 +26,10 @@ function assertKezError(fn: () => unknown, code: string, reason?: RegExp): void 
   });
 }
 
+/** Refused alike with noble's on-curve check and the runtime's, which the server uses. */
 function assertInvalidPrimary(text: string, reason?: RegExp): void {
   assertKezError(() => parsePrimary(text), "invalid_primary", reason);
+  assertKezError(() => parsePrimary(text, isEd25519Point), "invalid_primary", reason);
   assert.equal(isPrimary(text), false);
 }
 
@@ -72,6 +76,15 @@ Deno.test("parsePrimary() accepts valid ed25519 primaries", async (t) => {
       const key = ed25519.getPublicKey(ed25519.utils.randomSecretKey());
       const p = parsePrimary(`ed25519:${toHex(key)}`);
       assert.deepEqual(p.key, key);
+    }
+  });
+
+  await t.step("generated keys and a torsioned one, with the runtime's point check", () => {
+    const torsion = ed25519.Point.fromBytes(fromHex(SMALL_ORDER[6]!));
+    const keys = [ed25519.Point.BASE.multiply(54321n).add(torsion).toBytes()];
+    for (let i = 0; i < 16; i++) keys.push(ed25519.getPublicKey(ed25519.utils.randomSecretKey()));
+    for (const key of keys) {
+      assert.deepEqual(parsePrimary(`ed25519:${toHex(key)}`, isEd25519Point).key, key);
     }
   });
 
@@ -157,8 +170,9 @@ Deno.test("parsePrimary() refuses invalid ed25519 primaries", async (t) => {
     });
   }
 
-  await t.step("the 8 small-order points are distinct", () => {
+  await t.step("the 8 small-order points are distinct, and the ones parsePrimary refuses", () => {
     assert.equal(new Set(SMALL_ORDER).size, 8);
+    assert.deepEqual(new Set(SMALL_ORDER_ED25519_KEYS), new Set(SMALL_ORDER));
   });
 });
 
