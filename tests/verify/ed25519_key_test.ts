@@ -1,16 +1,7 @@
 import assert from "node:assert/strict";
 import { ed25519 } from "@noble/curves/ed25519.js";
-import { fromHex, toHex } from "../../lib/protocol/mod.ts";
+import { fromHex, nobleDecodes, toHex } from "../../lib/protocol/mod.ts";
 import { ed25519KeyObject, isEd25519Point } from "../../lib/verify/mod.ts";
-
-function nobleDecodes(key: Uint8Array): boolean {
-  try {
-    ed25519.Point.fromBytes(key, false);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Clears the sign bit and lowers y below p, so that only the curve decides. */
 function canonicalY(key: Uint8Array): Uint8Array {
