@@ -6,9 +6,8 @@
  * @module
  */
 
-import { KezError, MAX_ENTRIES_PAGE, type Primary, primaryFromPath } from "../protocol/mod.ts";
+import { KezError, MAX_ENTRIES_PAGE, type Primary } from "../protocol/mod.ts";
 import type { Store, TransparencyLog } from "../store/mod.ts";
-import { isEd25519Point } from "../verify/mod.ts";
 import {
   availableWidth,
   encodeBase64,
@@ -17,6 +16,7 @@ import {
   TILE_WIDTH,
 } from "../tlog/mod.ts";
 import { CHAIN_PARAMETERS, ref, STRING, TEXT } from "./operation.ts";
+import { primaryOf } from "./path_primary.ts";
 import { requiredInteger } from "./query.ts";
 import { bytesResponse, type HeaderPairs, jsonResponse, textResponse } from "./responses.ts";
 import { type Params, pathPattern, type Route } from "./router.ts";
@@ -251,13 +251,7 @@ export function proofRoutes(
   against?: () => Promise<ProofCheckpoint | null>,
 ): Route[] {
   const proof = (params: Params, seq: number | null) =>
-    eventProof(
-      store,
-      log,
-      primaryFromPath(params.scheme ?? "", params.id ?? "", isEd25519Point),
-      seq,
-      against,
-    );
+    eventProof(store, log, primaryOf(params), seq, against);
   return [
     {
       method: "GET",

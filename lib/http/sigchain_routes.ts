@@ -12,19 +12,14 @@ import {
   MAX_BODY_BYTES,
   parseEventBody,
   type Primary,
-  primaryFromPath,
 } from "../protocol/mod.ts";
 import type { Store, StoredChain, StoredHead } from "../store/mod.ts";
-import { isEd25519Point } from "../verify/mod.ts";
 import { readBody } from "./body.ts";
+import { primaryOf } from "./path_primary.ts";
 import { etagOf, noneMatch, parseAfter } from "./caching.ts";
 import { CHAIN_PARAMETERS, type Operation, ref, STRING } from "./operation.ts";
 import { bytesResponse, type HeaderPairs, jsonResponse } from "./responses.ts";
-import { type Context, type Params, pathPattern, type Route } from "./router.ts";
-
-function primaryOf(params: Params): Primary {
-  return primaryFromPath(params.scheme ?? "", params.id ?? "", isEd25519Point);
-}
+import { type Context, pathPattern, type Route } from "./router.ts";
 
 function notFound(primary: Primary): KezError {
   return new KezError("not_found", `No sigchain for ${primary.text}`);
