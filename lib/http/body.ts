@@ -43,9 +43,10 @@ function tooFragmented(reads: number): KezError {
  * The buffer is the point: a body stream's default reader hands each read a
  * fresh 64 KiB buffer, so a body sent a byte at a time would cost 64 KiB per
  * byte (measured: 65,000 one-byte chunks took the process from 54 MB to 3.2 GB
- * when the views were kept). A byte stream is read with a BYOB reader into
- * the one buffer; any other stream (a `Request` built in the process) has each
- * chunk copied in and dropped.
+ * when the views were kept). Past its first two reads, a byte stream is read
+ * with a BYOB reader into the one buffer; any other stream (a body the HTTP
+ * layer had whole, a `Request` built in the process) has each chunk copied in
+ * and dropped.
  *
  * @param req the request
  * @param limit the most bytes allowed
@@ -134,6 +135,9 @@ const KEPT_SIZE = 16_384 + 1 + READ_ROOM;
 const KEPT_MAX = 16;
 const kept: ArrayBuffer[] = [];
 
+/** Reads through a plain reader before a BYOB one is asked for: a whole body's chunk, then its end. */
+const PLAIN_READS = 2;
+
 /** Reads a stream into one buffer of at most `max` bytes (and the room of a last read). */
 interface PieceReader {
   /** Reads once; resolves false at the end of the stream. */
@@ -159,12 +163,23 @@ function pieceReader(body: ReadableStream<Uint8Array>, expected: number, max: nu
     : new Uint8Array(want);
   let size = 0;
   let byob: ReadableStreamBYOBReader | null = null;
-  let plain: ReadableStreamDefaultReader<Uint8Array> | null = null;
-  try {
-    byob = body.getReader({ mode: "byob" });
-  } catch {
-    plain = body.getReader();
-  }
+  let plain = body.getReader();
+  let reads = 0;
+  /**
+   * After the plain reader's first reads, the rest of a byte stream goes
+   * through a BYOB reader into the buffer. A body the HTTP layer had whole
+   * when the request came (most POSTs) is not a byte stream, and asking it
+   * for a BYOB reader throws, which cost a POST more than all its reads: that
+   * body ends within two plain reads, so it is never asked.
+   */
+  const switchReader = () => {
+    plain.releaseLock();
+    try {
+      byob = body.getReader({ mode: "byob" });
+    } catch {
+      plain = body.getReader();
+    }
+  };
   /** Makes room for a read, unless the body is over `max` already. */
   const room = (): boolean => {
     if (size > max) return false;
@@ -180,6 +195,7 @@ function pieceReader(body: ReadableStream<Uint8Array>, expected: number, max: nu
     },
     async next() {
       if (!room()) return true;
+      if (reads++ === PLAIN_READS) switchReader();
       if (byob !== null) {
         const result = await byob.read(buffer.subarray(size));
         if (result.value !== undefined) {
@@ -189,7 +205,7 @@ function pieceReader(body: ReadableStream<Uint8Array>, expected: number, max: nu
         }
         return !result.done;
       }
-      const result = await plain!.read();
+      const result = await plain.read();
       if (result.done) return false;
       let chunk = result.value;
       while (chunk.byteLength > 0 && room()) {
@@ -207,7 +223,7 @@ function pieceReader(body: ReadableStream<Uint8Array>, expected: number, max: nu
       return bytes;
     },
     cancel() {
-      (byob ?? plain)!.cancel().catch(() => {});
+      (byob ?? plain).cancel().catch(() => {});
     },
   };
 }
