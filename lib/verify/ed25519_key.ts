@@ -15,7 +15,12 @@ const SPKI_PREFIX = [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03,
 
 /** Key objects by hex key; bounded, oldest first out. */
 const keys = new Map<string, KeyObject>();
-const MAX_KEYS = 10_000;
+/**
+ * Enough for a request's point check and signature check to share one, and
+ * for the keys appending now: each costs about 550 bytes of the process's
+ * memory, and a flood of new keys filled 10,000 of them (5.5 MB) for nothing.
+ */
+const MAX_KEYS = 1_000;
 
 /**
  * The key object of a 32-byte Ed25519 public key, or null when the bytes are
