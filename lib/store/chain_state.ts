@@ -15,7 +15,7 @@ const encoder = new TextEncoder();
 /**
  * The largest chain, in JSONL bytes, whose lines are kept in memory by
  * default: 1 MiB. Below it a chain is answered from memory in microseconds;
- * above it, the bytes would crowd the cache (24 MiB by default) so that a
+ * above it, the bytes would crowd the cache (8 MiB by default) so that a
  * couple of long chains evict thousands of tips, and the store serves them
  * a page at a time, each page read from SQLite in about a millisecond. A
  * whole 1 MiB chain also reads in one go in a few milliseconds, which bounds
