@@ -14,6 +14,18 @@ import { waitFor } from "../support/wait_for.ts";
 /** The checkout whose docs are checked. */
 export const ROOT: string = new URL("../../", import.meta.url).pathname;
 
+/** The variables that tell Deno and npm which certificates to trust, as this machine sets them. */
+const CERTIFICATE_VARIABLES = ["DENO_CERT", "SSL_CERT_FILE", "SSL_CERT_DIR", "NODE_EXTRA_CA_CERTS"];
+
+function trustedCertificates(): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const name of CERTIFICATE_VARIABLES) {
+    const value = Deno.env.get(name);
+    if (value !== undefined) found[name] = value;
+  }
+  return found;
+}
+
 /** The permissions of `deno task start` and of the compiled binaries. */
 const PERMISSIONS = "--allow-net --allow-read --allow-write --allow-env";
 
@@ -149,8 +161,10 @@ export class Session implements AsyncDisposable {
       LANG: "C.UTF-8",
       NO_COLOR: "1",
       TMPDIR: join(dir, "root/tmp"),
-      // The caches a reader's machine has after a first run; this machine reaches no registry.
+      // The caches a reader's machine has after a first run, and the certificates it trusts, so
+      // that a package not in the cache yet (on a new machine) is fetched as on a reader's.
       DENO_DIR: denoDir,
+      ...trustedCertificates(),
       npm_config_cache: join(realHome, ".npm"),
       npm_config_userconfig: join(realHome, ".npmrc"),
       // `deno compile` downloads its runtime from dl.deno.land, which cannot be reached here.
