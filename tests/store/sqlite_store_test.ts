@@ -159,6 +159,47 @@ Deno.test("readChain() and readHead() see one consistent chain", async (t) => {
   await store.close();
 });
 
+Deno.test("SqliteStore refuses a seq-0 replay on a chain with events from its head row alone", async (t) => {
+  await withDir(async (dir) => {
+    const path = `${dir}/replay.db`;
+    const author = new ChainAuthor();
+    const first = toChainEvent(author.next("add", "a:0"));
+    const writing = SqliteStore.open(path);
+    const appender = new Appender(writing);
+    await appender.append(first);
+    for (let i = 1; i < 40; i++) await appender.append(toChainEvent(author.next("add", `a:${i}`)));
+    await writing.close();
+    const store = SqliteStore.open(path);
+    const replaying = new Appender(store);
+
+    await t.step("the replay is a conflict, and no event row is read for it", async () => {
+      const refused = await replaying.append(first).then(() => "stored", (e: KezError) => e.code);
+      assert.equal(refused, "conflict");
+      assert.equal(store.rowsRead, 1, "the head row alone, not the chain's 40 subjects");
+    });
+
+    await t.step(
+      "the next event then loads the subjects, once, and is checked against them",
+      async () => {
+        const again = toChainEvent(author.next("add", "a:3"));
+        const twice = await replaying.append(again).then(() => "stored", (e: KezError) => e.code);
+        assert.equal(twice, "invalid_op", "a:3 is active already");
+        assert.equal(store.rowsRead, 1 + 40);
+        const fresh = toChainEvent(author.sign({
+          seq: 40,
+          prev: (await store.readHead(parsePrimary(author.primary)))!.hash,
+          created_at: "2026-01-01T00:00:00Z",
+          op: "add",
+          subject: "a:40",
+        }));
+        assert.deepEqual(await replaying.append(fresh), { seq: 40, hash: fresh.hash });
+        assert.equal(store.rowsRead, 1 + 40, "no row read again");
+      },
+    );
+    await store.close();
+  });
+});
+
 Deno.test("SqliteStore reads a chain's lines for a read of it, never for an append", async (t) => {
   await withDir(async (dir) => {
     const path = `${dir}/chains.db`;
