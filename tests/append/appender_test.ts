@@ -5,16 +5,13 @@ import { KezError, parsePrimary, toChainEvent } from "../../lib/protocol/mod.ts"
 import { type LogSigner, SqliteStore } from "../../lib/store/mod.ts";
 import { ChainAuthor, interleavedEvents } from "../support/chain_author.ts";
 import { withDir } from "../support/temp_dir.ts";
+import { codeOf } from "../support/append_code.ts";
 
 const SIGNER: LogSigner = { origin: "example.com/kez-test", seed: new Uint8Array(32).fill(7) };
 const FORGED = new KezError(
   "invalid_signature",
   "Invalid signature: the signature does not verify",
 );
-
-async function codeOf(result: Promise<unknown>): Promise<string> {
-  return await result.then(() => "stored", (e: KezError) => e.code);
-}
 
 /** How many distinct commit times the stored rows have: one per batch. */
 function batchesIn(path: string): number {

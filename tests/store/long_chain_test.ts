@@ -11,6 +11,7 @@ import { type Envelope, KezError, parsePrimary, toChainEvent } from "../../lib/p
 import { SqliteStore, type StoredChain } from "../../lib/store/mod.ts";
 import { ChainAuthor } from "../support/chain_author.ts";
 import { withDir } from "../support/temp_dir.ts";
+import { codeOf } from "../support/append_code.ts";
 
 /** A subject of about 500 bytes, so that a few hundred of them outweigh a small cache. */
 function subjectOf(i: number): string {
@@ -20,10 +21,6 @@ function subjectOf(i: number): string {
 async function text(chain: StoredChain | null): Promise<string> {
   assert.ok(chain !== null);
   return await new Response(chain.jsonl).text();
-}
-
-async function codeOf(result: Promise<unknown>): Promise<string> {
-  return await result.then(() => "stored", (e: KezError) => e.code);
 }
 
 /** Appends the next events of an author's chain in one batch. */

@@ -7,6 +7,7 @@ import { KezError, parsePrimary, toChainEvent } from "../../lib/protocol/mod.ts"
 import { SqliteStore, type StoredChain } from "../../lib/store/mod.ts";
 import { ChainAuthor } from "../support/chain_author.ts";
 import { withDir } from "../support/temp_dir.ts";
+import { codeOf } from "../support/append_code.ts";
 
 /** The table exactly as spec §7 writes it, comments included, as the original server made it. */
 const ORIGINAL_SQL = `CREATE TABLE sigchain_events (
@@ -173,7 +174,7 @@ Deno.test("SqliteStore refuses a seq-0 replay on a chain with events from its he
     const replaying = new Appender(store);
 
     await t.step("the replay is a conflict, and no event row is read for it", async () => {
-      const refused = await replaying.append(first).then(() => "stored", (e: KezError) => e.code);
+      const refused = await codeOf(replaying.append(first));
       assert.equal(refused, "conflict");
       assert.equal(store.rowsRead, 1, "the head row alone, not the chain's 40 subjects");
     });
@@ -182,7 +183,7 @@ Deno.test("SqliteStore refuses a seq-0 replay on a chain with events from its he
       "the next event then loads the subjects, once, and is checked against them",
       async () => {
         const again = toChainEvent(author.next("add", "a:3"));
-        const twice = await replaying.append(again).then(() => "stored", (e: KezError) => e.code);
+        const twice = await codeOf(replaying.append(again));
         assert.equal(twice, "invalid_op", "a:3 is active already");
         assert.equal(store.rowsRead, 1 + 40);
         const fresh = toChainEvent(author.sign({
@@ -289,7 +290,7 @@ Deno.test("SqliteStore with a writer thread", async (t) => {
           op: "add",
           subject: "b:late",
         }));
-        const outcome = await appender.append(late).then(() => "stored", (e: KezError) => e.code);
+        const outcome = await codeOf(appender.append(late));
         assert.ok(outcome === "unavailable" || outcome === "conflict", outcome);
         assert.deepEqual(await appender.append(third), { seq: 2, hash: third.hash });
       },
