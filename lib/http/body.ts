@@ -135,7 +135,13 @@ const KEPT_SIZE = 16_384 + 1 + READ_ROOM;
 const KEPT_MAX = 16;
 const kept: ArrayBuffer[] = [];
 
-/** Reads through a plain reader before a BYOB one is asked for: a whole body's chunk, then its end. */
+/**
+ * Reads through a plain reader before a BYOB one is asked for. A body the
+ * HTTP layer had whole when the request came (most POSTs) is not a byte
+ * stream, and asking it for a BYOB reader throws, which cost a POST more than
+ * all its reads; such a body ends within two reads (its chunk, then its end),
+ * so it is never asked.
+ */
 const PLAIN_READS = 2;
 
 /** Reads a stream into one buffer of at most `max` bytes (and the room of a last read). */
@@ -165,13 +171,7 @@ function pieceReader(body: ReadableStream<Uint8Array>, expected: number, max: nu
   let byob: ReadableStreamBYOBReader | null = null;
   let plain = body.getReader();
   let reads = 0;
-  /**
-   * After the plain reader's first reads, the rest of a byte stream goes
-   * through a BYOB reader into the buffer. A body the HTTP layer had whole
-   * when the request came (most POSTs) is not a byte stream, and asking it
-   * for a BYOB reader throws, which cost a POST more than all its reads: that
-   * body ends within two plain reads, so it is never asked.
-   */
+  /** Goes on with a BYOB reader, where the stream is a byte stream. */
   const switchReader = () => {
     plain.releaseLock();
     try {
