@@ -18,10 +18,27 @@ export interface PgConnectOptions {
   readonly connectTimeoutS?: number;
 }
 
+/** PostgreSQL's type ids of the arrays the store sends: `text[]` and `bigint[]`. */
+const TEXT_ARRAY = 1009;
+const BIGINT_ARRAY = 1016;
+
+/** An array literal (`{"a","b"}`, `{1,2}`) of strings or numbers, as PostgreSQL parses it. */
+function arrayLiteral(values: readonly (string | number)[]): string {
+  const items = values.map((v) =>
+    typeof v === "number" ? String(v) : `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`
+  );
+  return `{${items.join(",")}}`;
+}
+
 /**
  * Opens a client of a database, connecting lazily. Its `bigint` columns
  * (sizes, indices, seqs, all below 2^53) come back as numbers, not the
  * client's strings.
+ *
+ * The client does not fetch the database's array types: it would on every
+ * new connection, from a promise nothing awaits, so a database that went
+ * away during that query ended the whole process with an unhandled
+ * rejection. The two array types the store sends are serialized here instead.
  *
  * @param url the database, `postgres://user[:password]@host[:port]/name`
  * @param options the pool's size and connect timeout
@@ -40,6 +57,7 @@ export function connectPg(url: string, options: PgConnectOptions = {}): Sql {
     max: options.max ?? 1,
     connect_timeout: options.connectTimeoutS ?? 10,
     onnotice: () => {},
+    fetch_types: false,
     types: {
       bigint: {
         to: 20,
@@ -47,6 +65,8 @@ export function connectPg(url: string, options: PgConnectOptions = {}): Sql {
         serialize: (x: number) => String(x),
         parse: (x: string) => Number(x),
       },
+      textArray: { to: TEXT_ARRAY, from: [], serialize: arrayLiteral, parse: String },
+      bigintArray: { to: BIGINT_ARRAY, from: [], serialize: arrayLiteral, parse: String },
     },
   });
 }

@@ -7,7 +7,8 @@
  * @module
  */
 
-import postgres, { type ReservedSql, type Sql } from "postgres";
+import type { ReservedSql, Sql } from "postgres";
+import { connectPg } from "./pg_connect.ts";
 import type { CosignatureRecord, WitnessedNote } from "./cosignature_record.ts";
 
 /** The advisory lock's key: "kezw" in ASCII, so no other use of the database collides by chance. */
@@ -40,7 +41,7 @@ export class PgCosignatureRecord implements CosignatureRecord {
    * @throws {Error} when the database cannot be reached
    */
   static async open(url: string): Promise<PgCosignatureRecord> {
-    const sql = postgres(url, { max: 2, connect_timeout: 5, onnotice: () => {} });
+    const sql = connectPg(url, { max: 2, connectTimeoutS: 5 });
     try {
       await sql.unsafe(`CREATE TABLE IF NOT EXISTS kez_log_witnesses (
         witness TEXT PRIMARY KEY,
@@ -59,9 +60,9 @@ export class PgCosignatureRecord implements CosignatureRecord {
   }
 
   async cosignedSize(witness: string): Promise<number> {
-    const [row] = await this.#sql<{ size: string }[]>`
+    const [row] = await this.#sql<{ size: number }[]>`
       SELECT size FROM kez_log_witnesses WHERE witness = ${witness}`;
-    return row === undefined ? 0 : Number(row.size);
+    return row?.size ?? 0;
   }
 
   async setCosignedSize(witness: string, size: number): Promise<void> {
@@ -70,9 +71,9 @@ export class PgCosignatureRecord implements CosignatureRecord {
   }
 
   async witnessed(): Promise<WitnessedNote | null> {
-    const [row] = await this.#sql<{ size: string; note: string }[]>`
+    const [row] = await this.#sql<{ size: number; note: string }[]>`
       SELECT size, note FROM kez_log_witnessed WHERE id = 1`;
-    return row === undefined ? null : { size: Number(row.size), note: row.note };
+    return row === undefined ? null : { size: row.size, note: row.note };
   }
 
   async saveWitnessed({ size, note }: WitnessedNote): Promise<void> {
