@@ -78,8 +78,8 @@ export type Match =
     readonly allow: readonly string[];
   };
 
-/** A path matcher: the params of a match, or null. */
-type Matcher = (path: string) => Params | null;
+/** A path matcher: the params of a match, or null; given the path and its `/`-split segments. */
+type Matcher = (path: string, segments: readonly string[]) => Params | null;
 
 const SIMPLE_PATTERN = /^(?:\/(?:[A-Za-z0-9._~-]+|:[A-Za-z_][A-Za-z0-9_]*))+$/;
 
@@ -88,15 +88,15 @@ const SIMPLE_PATTERN = /^(?:\/(?:[A-Za-z0-9._~-]+|:[A-Za-z_][A-Za-z0-9_]*))+$/;
  * request, a large share of a cached read; a pattern made only of fixed
  * segments and `:name` segments matches exactly the paths of that many
  * segments with those fixed ones and non-empty others, which is checked here
- * directly. Any other pattern goes to `exec`.
+ * directly, on the segments the router splits once per request. Any other
+ * pattern goes to `exec`.
  */
 function matcher(pattern: URLPattern): Matcher {
   if (!SIMPLE_PATTERN.test(pattern.pathname)) {
     return (pathname) => pattern.exec({ pathname })?.pathname.groups ?? null;
   }
   const parts = pattern.pathname.split("/");
-  return (path) => {
-    const segments = path.split("/");
+  return (_path, segments) => {
     if (segments.length !== parts.length) return null;
     const params: Record<string, string> = {};
     for (let i = 1; i < parts.length; i++) {
@@ -139,15 +139,19 @@ export function router(routes: readonly Route[]): (method: string, path: string)
   const compiled = routes.map((route, index) => ({ route, index, match: matcher(route.pattern) }));
   return (method, path) => {
     const wanted = method === "HEAD" ? "GET" : method;
-    const allow = new Set<string>();
+    const segments = path.split("/");
+    // Only a request no route takes needs the methods its path has.
+    let allow: Set<string> | null = null;
     for (const { route, index, match } of compiled) {
-      const params = match(path);
+      const params = match(path, segments);
       if (params === null) continue;
       if (route.method === wanted) return { route, index, params };
+      allow ??= new Set();
       allow.add(route.method);
       if (route.method === "GET") allow.add("HEAD");
     }
-    if (allow.size > 0) allow.add("OPTIONS");
+    if (allow === null) return { route: null, allow: [] };
+    allow.add("OPTIONS");
     return { route: null, allow: [...allow] };
   };
 }

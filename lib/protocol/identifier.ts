@@ -233,15 +233,20 @@ export function isPrimary(text: string): boolean {
   }
 }
 
-function decodeSegment(raw: string, shown: string): string {
-  let decoded;
-  try {
-    decoded = decodeURIComponent(raw);
-  } catch (cause) {
-    throw invalidPrimary(shown, "malformed percent-encoding or invalid UTF-8", cause);
+function decodeSegment(raw: string, scheme: string, id: string): string {
+  // Without a "%" there is nothing to decode: a primary's own segments never need escaping.
+  let decoded = raw;
+  if (raw.includes("%")) {
+    try {
+      decoded = decodeURIComponent(raw);
+    } catch (cause) {
+      throw invalidPrimary(`${scheme}/${id}`, "malformed percent-encoding or invalid UTF-8", cause);
+    }
   }
   // A decoded "/" would let one segment pose as two (§1.3).
-  if (decoded.includes("/")) throw invalidPrimary(shown, 'a segment must not contain "/"');
+  if (decoded.includes("/")) {
+    throw invalidPrimary(`${scheme}/${id}`, 'a segment must not contain "/"');
+  }
   return decoded;
 }
 
@@ -271,8 +276,10 @@ export function primaryFromPath(
   id: string,
   onCurve: Ed25519PointCheck = nobleDecodes,
 ): Primary {
-  const shown = `${scheme}/${id}`;
-  return parsePrimary(`${decodeSegment(scheme, shown)}:${decodeSegment(id, shown)}`, onCurve);
+  return parsePrimary(
+    `${decodeSegment(scheme, scheme, id)}:${decodeSegment(id, scheme, id)}`,
+    onCurve,
+  );
 }
 
 /**
