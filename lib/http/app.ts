@@ -129,7 +129,7 @@ function shown(path: string): string {
  * await store.close();
  * ```
  */
-export function createApp(options: AppOptions): (req: Request) => Promise<Response> {
+export function createApp(options: AppOptions): (req: Request) => Response | Promise<Response> {
   const { logger, metrics } = options;
   const routes = appRoutes(options);
   const match = router(routes);
@@ -140,50 +140,16 @@ export function createApp(options: AppOptions): (req: Request) => Promise<Respon
     ? null
     : { metrics, series: labels.map((label) => metrics.series(label)) };
 
-  return async (req) => {
-    const started = performance.now();
-    const headers: HeaderPairs = [requestIdHeader(req), ...CORS];
-    let index = unmatched;
-    let path = "-";
-    let res: Response;
-    let code: ErrorCode | null = null;
-    try {
-      const host = req.headers.get("host");
-      if (host !== null && !VALID_HOST.test(host)) {
-        throw new KezError(
-          "invalid_request",
-          `Cannot route request: its Host ${
-            JSON.stringify(host.slice(0, 100))
-          } is not a host[:port]`,
-        );
-      }
-      // With a bad Host, the URL's path may be a piece of the Host: it is read only now.
-      const [target, search] = requestTarget(req.url);
-      path = target;
-      if (req.method === "OPTIONS") {
-        index = preflight;
-        res = new Response(null, { status: 204, headers: [...headers, ...PREFLIGHT] });
-      } else {
-        const found = match(req.method, matchPath(target));
-        if (found.route === null) {
-          if (found.allow.length === 0) {
-            throw new KezError("not_found", `No route for ${shown(target)}`);
-          }
-          headers.push(["allow", found.allow.join(", ")]);
-          throw new KezError(
-            "method_not_allowed",
-            `Method ${req.method} is not allowed here; use ${found.allow.join(", ")}`,
-          );
-        }
-        index = found.index;
-        const ctx: Context = { req, params: found.params, search, headers };
-        res = await found.route.handler(ctx);
-        if (req.method === "HEAD") res = await withoutBody(res);
-      }
-    } catch (e) {
-      res = errorResponse(e, logger, headers);
-      code = e instanceof KezError ? e.code : "internal";
-    }
+  /** Counts and logs an answer: every request's last step, whichever way it was answered. */
+  const answered = (
+    req: Request,
+    headers: HeaderPairs,
+    started: number,
+    index: number,
+    path: string,
+    res: Response,
+    code: ErrorCode | null,
+  ): Response => {
     const ms = performance.now() - started;
     if (counting !== null) {
       counting.series[index]!.observe(req.method, res.status, ms);
@@ -203,5 +169,65 @@ export function createApp(options: AppOptions): (req: Request) => Promise<Respon
       });
     }
     return res;
+  };
+
+  // Not async: an answer a handler gives at once (a cached read) is returned
+  // at once, without the promises an async function adds to every request.
+  return (req) => {
+    const started = performance.now();
+    const headers: HeaderPairs = [requestIdHeader(req), ...CORS];
+    let index = unmatched;
+    let path = "-";
+    const failed = (e: unknown) =>
+      answered(
+        req,
+        headers,
+        started,
+        index,
+        path,
+        errorResponse(e, logger, headers),
+        e instanceof KezError ? e.code : "internal",
+      );
+    try {
+      const host = req.headers.get("host");
+      if (host !== null && !VALID_HOST.test(host)) {
+        throw new KezError(
+          "invalid_request",
+          `Cannot route request: its Host ${
+            JSON.stringify(host.slice(0, 100))
+          } is not a host[:port]`,
+        );
+      }
+      // With a bad Host, the URL's path may be a piece of the Host: it is read only now.
+      const [target, search] = requestTarget(req.url);
+      path = target;
+      if (req.method === "OPTIONS") {
+        index = preflight;
+        const res = new Response(null, { status: 204, headers: [...headers, ...PREFLIGHT] });
+        return answered(req, headers, started, index, path, res, null);
+      }
+      const found = match(req.method, matchPath(target));
+      if (found.route === null) {
+        if (found.allow.length === 0) {
+          throw new KezError("not_found", `No route for ${shown(target)}`);
+        }
+        headers.push(["allow", found.allow.join(", ")]);
+        throw new KezError(
+          "method_not_allowed",
+          `Method ${req.method} is not allowed here; use ${found.allow.join(", ")}`,
+        );
+      }
+      index = found.index;
+      const ctx: Context = { req, params: found.params, search, headers };
+      const out = found.route.handler(ctx);
+      if (out instanceof Response && req.method !== "HEAD") {
+        return answered(req, headers, started, index, path, out, null);
+      }
+      return Promise.resolve(out)
+        .then((res) => req.method === "HEAD" ? withoutBody(res) : res)
+        .then((res) => answered(req, headers, started, index, path, res, null), failed);
+    } catch (e) {
+      return failed(e);
+    }
   };
 }

@@ -632,10 +632,19 @@ export class SqliteStore implements Store {
   /** @inheritdoc */
   readHead(primary: Primary): Promise<StoredHead | null> {
     try {
-      const state = this.#current(primary.text, false);
-      return Promise.resolve(state.length === 0 ? null : headOf(state));
+      return Promise.resolve(this.readHeadNow(primary));
     } catch (e) {
-      return Promise.reject(translate(e));
+      return Promise.reject(e);
+    }
+  }
+
+  /** @inheritdoc */
+  readHeadNow(primary: Primary): StoredHead | null {
+    try {
+      const state = this.#current(primary.text, false);
+      return state.length === 0 ? null : headOf(state);
+    } catch (e) {
+      throw translate(e);
     }
   }
 

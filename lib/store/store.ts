@@ -138,6 +138,18 @@ export interface Store {
    */
   readHead(primary: Primary): Promise<StoredHead | null>;
 
+  /**
+   * Reads a chain's last event at once, on a store whose reads wait on
+   * nothing (SQLite's), so that the route answers without a promise,
+   * measured faster for the most frequent read. (A chain's lines answered
+   * at once measured no faster, so `readChain` has no such twin.)
+   *
+   * @param primary the owner
+   * @returns the head, or null when the chain has no events
+   * @throws {KezError} as {@linkcode readHead} rejects
+   */
+  readHeadNow?(primary: Primary): StoredHead | null;
+
   /** Closes the store once the batch in flight is committed; later calls fail. */
   close(): Promise<void>;
 }
