@@ -171,6 +171,27 @@ export function createApp(options: AppOptions): (req: Request) => Response | Pro
     return res;
   };
 
+  /** Answers what was thrown while answering, then counts and logs it. */
+  const failed = (
+    req: Request,
+    headers: HeaderPairs,
+    started: number,
+    index: number,
+    path: string,
+    e: unknown,
+  ): Response => {
+    const res = errorResponse(e, logger, headers);
+    return answered(
+      req,
+      headers,
+      started,
+      index,
+      path,
+      res,
+      e instanceof KezError ? e.code : "internal",
+    );
+  };
+
   // Not async: an answer a handler gives at once (a cached read) is returned
   // at once, without the promises an async function adds to every request.
   return (req) => {
@@ -178,16 +199,6 @@ export function createApp(options: AppOptions): (req: Request) => Response | Pro
     const headers: HeaderPairs = [requestIdHeader(req), ...CORS];
     let index = unmatched;
     let path = "-";
-    const failed = (e: unknown) =>
-      answered(
-        req,
-        headers,
-        started,
-        index,
-        path,
-        errorResponse(e, logger, headers),
-        e instanceof KezError ? e.code : "internal",
-      );
     try {
       const host = req.headers.get("host");
       if (host !== null && !VALID_HOST.test(host)) {
@@ -225,9 +236,12 @@ export function createApp(options: AppOptions): (req: Request) => Response | Pro
       }
       return Promise.resolve(out)
         .then((res) => req.method === "HEAD" ? withoutBody(res) : res)
-        .then((res) => answered(req, headers, started, index, path, res, null), failed);
+        .then(
+          (res) => answered(req, headers, started, index, path, res, null),
+          (e) => failed(req, headers, started, index, path, e),
+        );
     } catch (e) {
-      return failed(e);
+      return failed(req, headers, started, index, path, e);
     }
   };
 }
