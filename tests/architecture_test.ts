@@ -99,3 +99,31 @@ Deno.test("all SQL lives in lib/store", async (t) => {
     });
   }
 });
+
+/** The modules a program loads when it runs: its code imports, not its type-only ones. */
+function loadedModules(entry: string): Set<string> {
+  const out = new Deno.Command(Deno.execPath(), { args: ["info", "--json", entry] }).outputSync();
+  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  const info = JSON.parse(new TextDecoder().decode(out.stdout)) as {
+    roots: string[];
+    redirects: Record<string, string>;
+    modules: { specifier: string; dependencies?: { code?: { specifier: string } }[] }[];
+  };
+  const resolve = (s: string) => info.redirects[s] ?? s;
+  const imports = new Map(info.modules.map((m) => [
+    m.specifier,
+    (m.dependencies ?? []).flatMap((d) => d.code === undefined ? [] : [resolve(d.code.specifier)]),
+  ]));
+  const loaded = new Set([resolve(info.roots[0]!)]);
+  for (const module of loaded) for (const next of imports.get(module) ?? []) loaded.add(next);
+  return loaded;
+}
+
+Deno.test("the server loads none of the client's channels", () => {
+  // Each module's source stays in the serving isolate's heap: nostr-tools
+  // came with its own copy of noble, about 1 MB that a server never runs.
+  const loaded = [...loadedModules(new URL("../main.ts", import.meta.url).href)];
+  assert.ok(loaded.some((s) => s.includes("/lib/mirror/follower.ts")), "the graph was read");
+  assert.deepEqual(loaded.filter((s) => s.includes("nostr-tools")), []);
+  assert.deepEqual(loaded.filter((s) => s.endsWith("/lib/client/mod.ts")), []);
+});

@@ -8,16 +8,16 @@
  * @module
  */
 
+// The client's modules, not its mod.ts: that would load its channels (and
+// nostr-tools, with its own copy of noble) into every server.
 import {
   type CheckedCheckpoint,
   CheckpointChecker,
-  type Evidence,
-  keptCheckpointEvidence,
-  LogAlarm,
-  LogApi,
-  type LogStateStore,
   type TrustedLog,
-} from "../client/mod.ts";
+} from "../client/checkpoint_checker.ts";
+import { type Evidence, keptCheckpointEvidence, LogAlarm } from "../client/log_alarm.ts";
+import { LogApi } from "../client/log_api.ts";
+import type { LogStateStore } from "../client/log_state.ts";
 import type { Logger } from "../log/mod.ts";
 import { type ChainEvent, equalBytes, KezError, MAX_ENTRIES_PAGE } from "../protocol/mod.ts";
 import type { AppendResult, TransparencyLog } from "../store/mod.ts";

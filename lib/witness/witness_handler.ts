@@ -6,7 +6,7 @@
  * @module
  */
 
-import { readAtMost } from "../client/mod.ts";
+import { readAtMost } from "../client/channels/bounded_read.ts";
 import type { Logger } from "../log/mod.ts";
 import type { Witness } from "./witness.ts";
 
