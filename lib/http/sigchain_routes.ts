@@ -14,6 +14,7 @@ import {
   type Primary,
 } from "../protocol/mod.ts";
 import type { Store, StoredChain, StoredHead } from "../store/mod.ts";
+import { nativeHashLine } from "../verify/mod.ts";
 import { readBody } from "./body.ts";
 import { primaryOf } from "./path_primary.ts";
 import { etagOf, noneMatch, parseAfter } from "./caching.ts";
@@ -184,7 +185,9 @@ export function sigchainRoutes(
         }
         const primary = primaryOf(params);
         const body = await readBody(req, MAX_BODY_BYTES, bodyTimeoutMs);
-        const { seq, hash, index } = await appender.append(parseEventBody(body, primary));
+        const { seq, hash, index } = await appender.append(
+          parseEventBody(body, primary, nativeHashLine),
+        );
         const created = index === undefined ? { seq, hash } : { seq, hash, index };
         return jsonResponse(201, created, headers);
       },

@@ -11,9 +11,10 @@ import {
   KezError,
   parseEnvelope,
   parseJson,
-  toChainEvent,
+  toChainEventWith,
 } from "../protocol/mod.ts";
 import { MAX_ENTRY_SIZE } from "../tlog/mod.ts";
+import { nativeHashLine } from "../verify/mod.ts";
 
 const encoder = new TextEncoder();
 
@@ -51,7 +52,7 @@ export function feedEvent(line: string): ChainEvent {
       `Cannot take entry: it is ${bytes.length} bytes, over the log's ${MAX_ENTRY_SIZE}`,
     );
   }
-  const event = toChainEvent(parseEnvelope(parseJson(bytes)));
+  const event = toChainEventWith(parseEnvelope(parseJson(bytes)), nativeHashLine);
   if (event.line !== line) {
     throw new KezError("invalid_event", "Cannot take entry: it is not JCS of its envelope");
   }

@@ -12,8 +12,10 @@ import { type Envelope, parseEnvelope } from "./envelope.ts";
 import { KezError } from "./error.ts";
 import {
   type ChainEvent,
+  hashLine,
+  type LineHash,
   type SignatureVerify,
-  toChainEvent,
+  toChainEventWith,
   verifyEventSignature,
   verifySignatureInput,
 } from "./event.ts";
@@ -47,6 +49,7 @@ export type SignatureVerdict = KezError | null;
  *
  * @param body the request body
  * @param primary the primary the path names (check 1)
+ * @param hash how the event's line is hashed; {@linkcode hashLine} by default
  * @returns the event as it is stored and served
  * @throws {KezError} `invalid_json`, `invalid_event` or `wrong_primary`, from the first failing check
  *
@@ -63,10 +66,14 @@ export type SignatureVerdict = KezError | null;
  * if (event.envelope.payload.seq !== 0) throw new Error("parsed");
  * ```
  */
-export function parseEventBody(body: Uint8Array, primary: Primary): ChainEvent {
+export function parseEventBody(
+  body: Uint8Array,
+  primary: Primary,
+  hash: LineHash = hashLine,
+): ChainEvent {
   const envelope = parseEnvelope(parseJson(body));
   checkPrimary(envelope, primary.text);
-  return toChainEvent(envelope);
+  return toChainEventWith(envelope, hash);
 }
 
 /**

@@ -35,6 +35,12 @@ export interface ChainEvent {
 const encoder = new TextEncoder();
 
 /**
+ * Computes an event hash from a canonical line, as {@linkcode hashLine} does:
+ * a caller with a native SHA-256 at hand passes its own.
+ */
+export type LineHash = (line: string) => string;
+
+/**
  * Hashes a canonical line as spec §2 defines an event hash.
  *
  * @param line `JCS(envelope)`
@@ -72,8 +78,31 @@ export function hashLine(line: string): string {
  * ```
  */
 export function toChainEvent(envelope: Envelope): ChainEvent {
+  return toChainEventWith(envelope, hashLine);
+}
+
+/**
+ * Computes an envelope's canonical line, and its hash with the caller's
+ * SHA-256 (the server's is native).
+ *
+ * @param envelope a structurally valid envelope
+ * @param hash how the line is hashed, as {@linkcode hashLine} does
+ * @returns the event as it is stored and served
+ *
+ * @example
+ * ```ts
+ * import { hashLine, signEvent, toChainEvent, toChainEventWith } from "./event.ts";
+ * import { generateSecret } from "./signature.ts";
+ * const env = signEvent({ seq: 0, created_at: "2026-01-01T00:00:00Z", op: "add", subject: "github:a" }, {
+ *   alg: "ed25519-sha512-jcs",
+ *   secret: generateSecret("ed25519-sha512-jcs"),
+ * });
+ * if (toChainEventWith(env, hashLine).hash !== toChainEvent(env).hash) throw new Error("hash");
+ * ```
+ */
+export function toChainEventWith(envelope: Envelope, hash: LineHash): ChainEvent {
   const line = canonicalize(envelope as unknown as JsonValue);
-  return { envelope, line, hash: hashLine(line) };
+  return { envelope, line, hash: hash(line) };
 }
 
 /** What a signature algorithm checks: the key, the exact bytes signed, and the signature. */

@@ -14,6 +14,7 @@
  */
 
 export * from "./ed25519_key.ts";
+export * from "./line_hash.ts";
 export * from "./signature_verifier.ts";
 export * from "./verify_pool.ts";
 export * from "./verify_worker.ts";
