@@ -87,8 +87,13 @@ export function streamSink(
       buffer = spare ?? new Uint8Array(BATCH_BYTES);
       spare = null;
       used = 0;
-      let offset = 0;
-      while (offset < bytes.length) offset += await out.write(bytes.subarray(offset));
+      try {
+        let offset = 0;
+        while (offset < bytes.length) offset += await out.write(bytes.subarray(offset));
+      } catch {
+        // Standard error is gone (a pipe whose reader exited): the lines are
+        // lost, and there is nowhere to say so, but the server goes on serving.
+      }
       // A buffer grown for a burst is let go.
       if (written.length === BATCH_BYTES) spare = written;
     }

@@ -99,4 +99,19 @@ Deno.test("streamSink() batches lines and keeps their order", async (t) => {
     await sink.flush();
     assert.equal(chunks.join(""), "abcdefg\nhij\n");
   });
+
+  await t.step("a write that fails loses its lines, not the process", async () => {
+    let writes = 0;
+    const sink = streamSink({
+      write: () => {
+        writes++;
+        return Promise.reject(new Error("Broken pipe (os error 32)"));
+      },
+    });
+    sink.write("one");
+    await sink.flush();
+    sink.write("two");
+    await sink.flush();
+    assert.equal(writes, 2, "each batch is tried");
+  });
 });
