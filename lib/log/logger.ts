@@ -113,21 +113,30 @@ export function createLogger(
   // lines a second most share their millisecond.
   let shownMs = NaN;
   let shown = "";
-  /** `<time> INFO  `, as bytes, for the request lines of the shown millisecond. */
-  let infoPrefix = new Uint8Array(0);
   const now = () => {
     const ms = Date.now();
     if (ms !== shownMs) {
       shownMs = ms;
       shown = new Date(ms).toISOString();
-      infoPrefix = encoder.encode(formatLine("pretty", shown, "info", ""));
     }
     return shown;
+  };
+  /** `<time> INFO  ` as bytes, made once per millisecond, for request lines taken in pieces. */
+  let prefixMs = NaN;
+  let infoPrefix = new Uint8Array(0);
+  const infoPrefixNow = () => {
+    const time = now();
+    if (prefixMs !== shownMs) {
+      prefixMs = shownMs;
+      infoPrefix = encoder.encode(formatLine("pretty", time, "info", ""));
+    }
+    return infoPrefix;
   };
   const write = (l: LogLevel, message: string, fields?: LogFields) => {
     if (enabled(l)) out.write(formatLine(format, now(), l, message, fields));
   };
   const at = (l: LogLevel) => (message: string) => write(l, message);
+  // Only where request lines are written at all: the pieces skip write()'s level check.
   const pieces = format === "pretty" && rank >= INFO_RANK ? out.pieces : undefined;
   return {
     level,
@@ -141,8 +150,7 @@ export function createLogger(
       const ms = r.durationMs.toFixed(1);
       if (pieces !== undefined) {
         // The same line as below, its pieces copied into the sink as they are.
-        now();
-        pieces.bytes(infoPrefix).text(r.method).text(" ").text(r.path).text(" ")
+        pieces.bytes(infoPrefixNow()).text(r.method).text(" ").text(r.path).text(" ")
           .text(String(r.status)).text(" ").text(ms).text("ms").end();
         return;
       }
