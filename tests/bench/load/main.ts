@@ -32,7 +32,7 @@ import { createDatabase } from "./db.ts";
 import { type BareGet, measureBareGet, type Route } from "./get_phase.ts";
 import { measureLimit } from "./limits.ts";
 import { describeMachine } from "./machine.ts";
-import { measureGeneratorCeiling } from "./post_phase.ts";
+import { measureGeneratorCeiling, measureLeastWork } from "./post_phase.ts";
 import { measurePostgres, type PostgresFigures, stopPostgres } from "./postgres_phase.ts";
 import { stopAll } from "./processes.ts";
 import { buildReport, type Limits, type Plan, type Results } from "./results.ts";
@@ -193,6 +193,10 @@ try {
     "POST generator against the bare server",
     () => measureGeneratorCeiling(workloads.edFresh, empty.createdBytes, plan.postSeconds),
   );
+  const leastWork = await part(
+    "POST ed25519 fresh against the least-work server",
+    () => measureLeastWork(workloads.edFresh, plan.postSeconds),
+  );
 
   // Off, on, on, off: a drift of the machine's speed during the four runs
   // weighs on both settings alike.
@@ -276,6 +280,7 @@ try {
     },
     limits: limits!,
     ceiling,
+    leastWork,
     logCost,
     accessLog,
     postgres,

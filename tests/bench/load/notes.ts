@@ -11,6 +11,7 @@ import type { PostLoadResult } from "./post_load.ts";
 import { DISTURBED_CORES, ms, rate } from "./report.ts";
 import { postgresNotes } from "./postgres_report.ts";
 import type { Results } from "./results.ts";
+import { TARGET } from "./targets.ts";
 import type { ServerRun } from "./server_run.ts";
 import type { WrkResult } from "./wrk.ts";
 
@@ -56,6 +57,22 @@ function accessLogNote(r: Results): string {
   } (at info one per request; at warn none); GET errors ${
     runs.reduce((n, l) => n + l.head.errors, 0)
   }.`;
+}
+
+/** What the least-work server measured, against the raw SQLite limit and the POST target. */
+function leastWorkNote(r: Results): string {
+  const least = r.leastWork.perSec;
+  const limit = r.limits.sqliteBatch64WithLog;
+  const share = least / limit;
+  return `The least work a server must do for the fresh Ed25519 POSTs (tests/bench/load/least_work_server.ts: each body read in one runtime operation, parsed, its key made and its signature checked with node:crypto, its line hashed for the 201; nothing stored, no other check, no log, the server's V8 flags) took them at ${
+    rate(least)
+  } (p99 ${ms(r.leastWork.p99Ms)}, ${cores(r.leastWork.serverCores)} server cores), ${
+    share.toFixed(2)
+  } of the raw SQLite limit (${rate(limit)}): ${
+    share < TARGET.postFresh
+      ? `below the ${TARGET.postFresh} the POST fresh target asks for: with one thread serving HTTP, as this server has, no server doing that work could meet it on this machine`
+      : `above the ${TARGET.postFresh} the POST fresh target asks for`
+  }; the server reached ${(r.empty.posts.edFresh.perSec / least).toFixed(2)} of the least work.`;
 }
 
 /**
@@ -117,6 +134,7 @@ export function buildNotes(r: Results): string[] {
     } (p99 ${ms(ceiling.p99Ms)}), ${
       (ceiling.perSec / fastestPost).toFixed(1)
     }× the fastest server POST figure, using ${cores(ceiling.generatorCores)} cores.`,
+    leastWorkNote(r),
     postLine("POST ed25519 fresh", empty.posts.edFresh),
     postLine("POST ed25519 long", empty.posts.edLong),
     postLine("POST nostr fresh", empty.posts.nostrFresh),

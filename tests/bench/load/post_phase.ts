@@ -1,12 +1,13 @@
 /**
  * The POST figures: each workload posted to the real server by the POST
- * generator, and the generator's own ceiling against the bare server.
+ * generator, the generator's own ceiling against the bare server, and the
+ * least work any server must do for the same POSTs.
  *
  * @module
  */
 
 import { type PostLoadResult, runPostLoad } from "./post_load.ts";
-import { type Server, startBareServer } from "./servers.ts";
+import { type Server, startBareServer, startLeastWorkServer } from "./servers.ts";
 import type { Workload } from "./workloads.ts";
 
 /** The workloads of a run. */
@@ -96,5 +97,33 @@ export async function measureGeneratorCeiling(
     });
   } finally {
     await bare.child.stop();
+  }
+}
+
+/**
+ * The least work a server must do for these POSTs: the same requests against
+ * `least_work_server.ts`, which parses, checks the signature and hashes each
+ * event as the real server must, stores nothing, and answers the real `201`
+ * (checked as the real server's are).
+ *
+ * @param workload the requests (Ed25519)
+ * @param seconds the cap on the run
+ * @returns the figures
+ */
+export async function measureLeastWork(
+  workload: Workload,
+  seconds: number,
+): Promise<PostLoadResult> {
+  const server = await startLeastWorkServer();
+  try {
+    return await runPostLoad({
+      ports: [server.port],
+      lanes: workload.lanes,
+      seconds,
+      check: "event",
+      serverPids: [server.child.pid],
+    });
+  } finally {
+    await server.child.stop();
   }
 }

@@ -78,6 +78,8 @@ export interface Results {
   readonly limits: Limits;
   /** The POST generator against the bare server. */
   readonly ceiling: PostLoadResult;
+  /** POST ed25519 fresh against the least-work server: no store, the same checks of the body. */
+  readonly leastWork: PostLoadResult;
   /** The POST figures with the transparency log off and on, twice each, on fresh files. */
   readonly logCost: { readonly off: readonly PostsOnlyRun[]; readonly on: readonly PostsOnlyRun[] };
   /** GET head with the access log at the default level and with it dropped. */

@@ -185,6 +185,17 @@ export function buildRows(r: Results): Row[] {
       limits.sqliteBatch64,
     ),
     commitRow("fsynced commits: raw node:sqlite FULL, 1 row/tx, no log rows", limits.sqliteOneRow),
+    commitRow(
+      "the least work of POST ed25519 fresh: parsed, checked, hashed, not stored",
+      r.leastWork.perSec,
+    ),
+    {
+      figure: "POST ed25519 fresh, against the least work",
+      value: rate(posts.edFresh.perSec),
+      limit: "the same POSTs to tests/bench/load/least_work_server.ts",
+      limitValue: loadValue(r.leastWork),
+      ratio: ratio(posts.edFresh.perSec, r.leastWork.perSec),
+    },
     logRow(
       "POST ed25519 fresh, log on (mean of 2)",
       r.logCost.on.map((p) => p.edFresh),

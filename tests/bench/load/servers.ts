@@ -26,6 +26,7 @@ const V8_FLAGS = (JSON.parse(
   Deno.readTextFileSync(new URL("../../../deno.json", import.meta.url)),
 ).tasks.start as string).split(" ").filter((w) => w.startsWith("--v8-flags="));
 const BARE_TS = new URL("./bare_server.ts", import.meta.url).pathname;
+const LEAST_WORK_TS = new URL("./least_work_server.ts", import.meta.url).pathname;
 
 /**
  * Polls `/v1/healthz` until it answers 200.
@@ -129,5 +130,26 @@ export async function startBareServer(
   ]);
   const server = { child, base: `http://127.0.0.1:${port}`, port };
   await waitReady(server, 60_000, 5, status);
+  return server;
+}
+
+/**
+ * Starts the least-work server (`least_work_server.ts`) with the real
+ * server's V8 flags and waits until it answers.
+ *
+ * @returns the server
+ */
+export async function startLeastWorkServer(): Promise<Server> {
+  const port = freePort();
+  const child = spawn("least-work server", Deno.execPath(), [
+    "run",
+    "-A",
+    ...V8_FLAGS,
+    LEAST_WORK_TS,
+    "--port",
+    String(port),
+  ]);
+  const server = { child, base: `http://127.0.0.1:${port}`, port };
+  await waitReady(server);
   return server;
 }

@@ -1,0 +1,65 @@
+/**
+ * The least work a server must do for a POST of an Ed25519 event, and nothing
+ * more: the body read in one runtime operation, its JSON parsed, the key made
+ * (which is §1.1's point check), the signature checked with `node:crypto`
+ * over the payload's JCS, and the event's line (the envelope's JCS) hashed
+ * with `node:crypto`'s SHA-256 for the `201` — no store, no chain, no log, no
+ * limits or deadlines, no routing, no other checks. Its rate bounds what any
+ * server on this runtime and machine could take for the same requests; the
+ * benchmark sets it beside the POST target's limit.
+ *
+ * ```sh
+ * deno run -A tests/bench/load/least_work_server.ts --port 8000
+ * ```
+ *
+ * @module
+ */
+
+import { Buffer } from "node:buffer";
+import { createPublicKey, hash, verify } from "node:crypto";
+import { parseArgs } from "node:util";
+import {
+  canonicalBytes,
+  canonicalize,
+  fromHex,
+  type JsonValue,
+} from "../../../lib/protocol/mod.ts";
+
+/** An Ed25519 key's SPKI encoding is this prefix and the 32 key bytes. */
+const SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
+
+/**
+ * The `201` of one POST, or `400` when its signature does not verify.
+ *
+ * @param body the request body: one envelope
+ * @returns the answer
+ */
+export function leastWork(body: Uint8Array): Response {
+  const envelope = JSON.parse(new TextDecoder().decode(body));
+  const key = createPublicKey({
+    key: Buffer.concat([SPKI_PREFIX, fromHex(envelope.payload.primary.slice("ed25519:".length))]),
+    format: "der",
+    type: "spki",
+  });
+  const signed = canonicalBytes(envelope.payload as JsonValue);
+  if (!verify(null, signed, key, fromHex(envelope.signature.sig))) {
+    return new Response(null, { status: 400 });
+  }
+  const line = canonicalize(envelope as JsonValue);
+  const created = { seq: envelope.payload.seq, hash: `sha256:${hash("sha256", line, "hex")}` };
+  return new Response(JSON.stringify(created), {
+    status: 201,
+    headers: { "content-type": "application/json" },
+  });
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: { port: { type: "string" } },
+  });
+  Deno.serve(
+    { hostname: "127.0.0.1", port: Number(values.port), onListen: () => {} },
+    async (req) => req.method === "POST" ? leastWork(await req.bytes()) : new Response("ok"),
+  );
+}
