@@ -73,6 +73,34 @@ export async function measureServerPosts(
 }
 
 /**
+ * Posts a workload to a stand-in for the real server, then stops it.
+ *
+ * @param server the stand-in, started
+ * @param workload the requests
+ * @param seconds the cap on the run
+ * @param check how its answers are checked
+ * @returns the figures
+ */
+async function postToStandIn(
+  server: Server,
+  workload: Workload,
+  seconds: number,
+  check: "event" | "status",
+): Promise<PostLoadResult> {
+  try {
+    return await runPostLoad({
+      ports: [server.port],
+      lanes: workload.lanes,
+      seconds,
+      check,
+      serverPids: [server.child.pid],
+    });
+  } finally {
+    await server.child.stop();
+  }
+}
+
+/**
  * The generator's ceiling: the same requests against a bare server that
  * reads each body and answers a `201` of the real answer's size.
  *
@@ -87,17 +115,7 @@ export async function measureGeneratorCeiling(
   seconds: number,
 ): Promise<PostLoadResult> {
   const bare = await startBareServer(createdBytes, "application/json", 201);
-  try {
-    return await runPostLoad({
-      ports: [bare.port],
-      lanes: workload.lanes,
-      seconds,
-      check: "status",
-      serverPids: [bare.child.pid],
-    });
-  } finally {
-    await bare.child.stop();
-  }
+  return await postToStandIn(bare, workload, seconds, "status");
 }
 
 /**
@@ -114,16 +132,5 @@ export async function measureLeastWork(
   workload: Workload,
   seconds: number,
 ): Promise<PostLoadResult> {
-  const server = await startLeastWorkServer();
-  try {
-    return await runPostLoad({
-      ports: [server.port],
-      lanes: workload.lanes,
-      seconds,
-      check: "event",
-      serverPids: [server.child.pid],
-    });
-  } finally {
-    await server.child.stop();
-  }
+  return await postToStandIn(await startLeastWorkServer(), workload, seconds, "event");
 }
