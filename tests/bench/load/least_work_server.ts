@@ -33,6 +33,18 @@ const SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
  *
  * @param body the request body: one envelope
  * @returns the answer
+ * @throws {SyntaxError} when the body is not JSON; {TypeError} when it is not an envelope
+ *   (the benchmark sends only signed events)
+ *
+ * @example
+ * ```ts
+ * import { leastWork } from "./least_work_server.ts";
+ * import { ChainWriter } from "./events.ts";
+ * import { ed25519Signer } from "./signers.ts";
+ * const event = new ChainWriter(ed25519Signer()).next();
+ * const res = leastWork(new TextEncoder().encode(event.line));
+ * if ((await res.json()).hash !== event.hash) throw new Error("the event's hash");
+ * ```
  */
 export function leastWork(body: Uint8Array): Response {
   const envelope = JSON.parse(new TextDecoder().decode(body));
