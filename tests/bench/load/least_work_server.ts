@@ -15,8 +15,7 @@
  * @module
  */
 
-import { Buffer } from "node:buffer";
-import { createPublicKey, hash, verify } from "node:crypto";
+import { verify } from "node:crypto";
 import { parseArgs } from "node:util";
 import {
   canonicalBytes,
@@ -24,9 +23,7 @@ import {
   fromHex,
   type JsonValue,
 } from "../../../lib/protocol/mod.ts";
-
-/** An Ed25519 key's SPKI encoding is this prefix and the 32 key bytes. */
-const SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
+import { ed25519KeyObject, nativeHashLine } from "../../../lib/verify/mod.ts";
 
 /**
  * The `201` of one POST, or `400` when its signature does not verify.
@@ -48,17 +45,14 @@ const SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
  */
 export function leastWork(body: Uint8Array): Response {
   const envelope = JSON.parse(new TextDecoder().decode(body));
-  const key = createPublicKey({
-    key: Buffer.concat([SPKI_PREFIX, fromHex(envelope.payload.primary.slice("ed25519:".length))]),
-    format: "der",
-    type: "spki",
-  });
+  // Made as the server makes it: the point check of §1.1, and the key the check uses.
+  const key = ed25519KeyObject(fromHex(envelope.payload.primary.slice("ed25519:".length)));
   const signed = canonicalBytes(envelope.payload as JsonValue);
-  if (!verify(null, signed, key, fromHex(envelope.signature.sig))) {
+  if (key === null || !verify(null, signed, key, fromHex(envelope.signature.sig))) {
     return new Response(null, { status: 400 });
   }
   const line = canonicalize(envelope as JsonValue);
-  const created = { seq: envelope.payload.seq, hash: `sha256:${hash("sha256", line, "hex")}` };
+  const created = { seq: envelope.payload.seq, hash: nativeHashLine(line) };
   return new Response(JSON.stringify(created), {
     status: 201,
     headers: { "content-type": "application/json" },

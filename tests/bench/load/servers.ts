@@ -112,13 +112,8 @@ export async function startBareServer(
   headers: readonly string[] = [],
   reads: readonly string[] = [],
 ): Promise<Server> {
-  const port = freePort();
-  const child = spawn("bare server", Deno.execPath(), [
-    "run",
-    "-A",
+  return await startStandIn("bare server", [
     BARE_TS,
-    "--port",
-    String(port),
     "--size",
     String(size),
     "--type",
@@ -127,10 +122,7 @@ export async function startBareServer(
     String(status),
     ...headers.flatMap((h) => ["--header", h]),
     ...reads.flatMap((name) => ["--read", name]),
-  ]);
-  const server = { child, base: `http://127.0.0.1:${port}`, port };
-  await waitReady(server, 60_000, 5, status);
-  return server;
+  ], status);
 }
 
 /**
@@ -140,16 +132,22 @@ export async function startBareServer(
  * @returns the server
  */
 export async function startLeastWorkServer(): Promise<Server> {
+  return await startStandIn("least-work server", [...V8_FLAGS, LEAST_WORK_TS]);
+}
+
+/**
+ * Starts a stand-in for the real server on a free port and waits until its
+ * `/v1/healthz` gives `status`.
+ *
+ * @param name what it is, for messages
+ * @param args `deno run -A`'s arguments, `--port` left out
+ * @param status the status that means ready
+ * @returns the server
+ */
+async function startStandIn(name: string, args: string[], status = 200): Promise<Server> {
   const port = freePort();
-  const child = spawn("least-work server", Deno.execPath(), [
-    "run",
-    "-A",
-    ...V8_FLAGS,
-    LEAST_WORK_TS,
-    "--port",
-    String(port),
-  ]);
+  const child = spawn(name, Deno.execPath(), ["run", "-A", ...args, "--port", String(port)]);
   const server = { child, base: `http://127.0.0.1:${port}`, port };
-  await waitReady(server);
+  await waitReady(server, 60_000, 5, status);
   return server;
 }
